@@ -1,0 +1,45 @@
+/*
+ * service.h: what a service is to the core. Each service folder defines
+ * one nb_service (its name, models, operation table, schema) and
+ * src/services/services.c lists them all. The core routes on the models'
+ * metadata and never names a service.
+ */
+#ifndef NB_SERVICE_H
+#define NB_SERVICE_H
+
+#include "nb.h"
+
+/* An operation's handler: reads `in` (decoded and validated), fills
+ * `out` (an empty struct in the call's arena). Returns NB_OK, NB_EAWS
+ * (after nb_fail), NB_PENDING (will call nb_call_done), or another
+ * negative code (becomes InternalFailure plus a log line). */
+typedef int (*nb_handler)(nb_call *call, const nb_value *in, nb_value *out);
+
+typedef struct nb_op {
+    const char *name;  /* operation name as in the model */
+    nb_handler fn;     /* its handler */
+} nb_op;
+
+struct nb_service {
+    const char *name;            /* short name: logs, health, reset ?service= */
+    const nb_model *model;       /* the current model (routing, codec) */
+    const nb_model *alt_model;   /* an older protocol still spoken, or NULL */
+    const nb_op *ops;            /* operations it implements; others get a
+                                    not-implemented error */
+    size_t nops;                 /* entries in ops */
+    const char *validation_code; /* code for model validation failures:
+                                    "ValidationError" or "ValidationException" */
+    const char *schema;          /* SQL run once when the store opens, or NULL */
+    const char *table_prefix;    /* its tables' prefix ("sts_"), for reset */
+    int global;                  /* state shared by all regions (IAM) */
+    int (*init)(void);           /* once at start, after the store; or NULL */
+    void (*stop)(void);          /* once at shutdown; or NULL */
+};
+
+/* The services list, NULL-terminated (src/services/services.c). */
+extern const nb_service *const nb_services[];
+
+/* The handler for op in svc, or NULL. */
+nb_handler nb_service_handler(const nb_service *svc, const char *op);
+
+#endif
