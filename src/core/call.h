@@ -39,6 +39,8 @@ struct nb_call {
     nb_call_cb done_cb;          /* set by the server; run by nb_call_done */
     void *done_ud;               /* its argument */
     void *conn;                  /* server's connection handle, opaque */
+    nb_http_resp *resp;          /* where the response goes (server-owned) */
+    const char *op_name;         /* operation name for the log line */
     int in_txn;                  /* a store transaction is open */
 };
 
@@ -54,6 +56,10 @@ int nb_fail_status(nb_call *call, int status, const char *code, const char *fmt,
  * with nb_call_free. NULL on out-of-memory. */
 nb_call *nb_call_new(const char *account, const char *region);
 void nb_call_free(nb_call *call);
+
+/* Serves one request (server.c): NB_OK when call->resp is ready, or
+ * NB_PENDING when the call finishes later through nb_call_done(). */
+int nb_call_serve(nb_call *call, nb_http_resp *resp);
 
 /* A pending handler finishes: rc is NB_OK (call->out holds the result) or
  * NB_EAWS. The response is encoded and sent; the call is freed. */

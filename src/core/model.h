@@ -92,6 +92,7 @@ struct nb_shape {
     int64_t max;        /* likewise; only when NB_SF_HAS_MAX */
     const char *wire;   /* shape "locationName" (XML element name), or NULL */
     const char *xmlns;  /* shape "xmlNamespace" uri, or NULL */
+    const char *xmlns_prefix; /* its prefix (S3 Grantee: "xsi"), or NULL */
     const char *err_code; /* exception: error "code" (query/XML), or NULL */
     uint16_t err_status;  /* exception: httpStatusCode, or 0 (then 400) */
 };

@@ -1,0 +1,331 @@
+/*
+ * server.c: the only user of libmicrohttpd. The daemon runs without a
+ * thread of its own (MHD_USE_EPOLL, external event loop): its epoll fd is
+ * watched by our loop, MHD_run() is called on each wake-up, and the loop
+ * sleeps no longer than MHD_get_timeout() allows.
+ *
+ * One conn_state per request: it holds the raw URI (from the URI log
+ * callback, before libmicrohttpd splits or unescapes anything: S3 keys and
+ * SigV4 need the bytes as sent), the bounded body, and the call. A call
+ * that returns NB_PENDING suspends its connection; nb_call_done() fills
+ * the response and resumes it, and libmicrohttpd calls the access handler
+ * again, which queues the response.
+ */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "arena.h"
+#include "call.h"
+#include "limits.h"
+#include "log.h"
+#include "loop.h"
+#include "mem.h"
+#include "server.h"
+
+typedef struct conn_state {
+    nb_call *call;          /* the call, made on the first access callback */
+    char *uri;              /* raw request target as sent (call arena) */
+    nb_buf body;            /* request body, bounded by NB_BODY_MAX */
+    nb_http_req *req;       /* the request view, once headers are in */
+    nb_http_resp resp;      /* the response once ready */
+    int too_large;          /* the body went over the bound */
+    int pending;            /* waiting for nb_call_done */
+    int ready;              /* resp is complete */
+    struct MHD_Connection *conn; /* for resume */
+} conn_state;
+
+static struct {
+    struct MHD_Daemon *d; /* the daemon */
+    int epfd;             /* its epoll fd, on our loop */
+    uint16_t port;        /* bound port */
+} S;
+
+static void
+conn_free(conn_state *cs)
+{
+    if (!cs)
+        return;
+    nb_buf_free(&cs->body);
+    nb_buf_free(&cs->resp.body);
+    nb_call_free(cs->call);
+    nb_free(cs);
+}
+
+/* URI log callback: the first thing libmicrohttpd tells us of a request.
+ * Its return value becomes the request's context pointer. */
+static void *
+on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+    conn_state *cs = nb_calloc(1, sizeof(*cs));
+    if (!cs)
+        return NULL;
+    cs->call = nb_call_new(NULL, NULL);
+    if (!cs->call) {
+        nb_free(cs);
+        return NULL;
+    }
+    cs->uri = nb_arena_strdup(cs->call->arena, uri);
+    cs->conn = conn;
+    nb_buf_init(&cs->body, NB_BODY_MAX);
+    nb_buf_init(&cs->resp.body, NB_RESP_MAX);
+    return cs;
+}
+
+/* Leave the URI as sent: we decode each part ourselves where AWS does. */
+static size_t
+on_unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+    return strlen(s);
+}
+
+typedef struct hdr_ctx {
+    nb_arena *a;        /* where copies go */
+    nb_header *h;       /* array of NB_HEADERS_MAX */
+    size_t n;           /* used */
+} hdr_ctx;
+
+static enum MHD_Result
+on_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    hdr_ctx *hc = cls;
+    if (hc->n >= NB_HEADERS_MAX)
+        return MHD_NO;
+    size_t kl = strlen(key);
+    char *k = nb_arena_strndup(hc->a, key, kl);
+    if (!k)
+        return MHD_NO;
+    for (size_t i = 0; i < kl; i++)
+        k[i] = (char)tolower((unsigned char)k[i]);
+    hc->h[hc->n].name = k;
+    hc->h[hc->n].value = value ? value : "";
+    hc->n++;
+    return MHD_YES;
+}
+
+static int
+build_request(conn_state *cs, struct MHD_Connection *conn, const char *method)
+{
+    nb_call *call = cs->call;
+    nb_http_req *req = nb_arena_zalloc(call->arena, sizeof(*req));
+    nb_header *h = nb_arena_alloc(call->arena, NB_HEADERS_MAX * sizeof(nb_header));
+    if (!req || !h)
+        return NB_ENOMEM;
+    hdr_ctx hc = {call->arena, h, 0};
+    MHD_get_connection_values(conn, MHD_HEADER_KIND, on_header, &hc);
+    req->headers = h;
+    req->nheaders = hc.n;
+    req->method = method;
+    char *q = strchr(cs->uri, '?');
+    if (q) {
+        req->url = nb_arena_strndup(call->arena, cs->uri, (size_t)(q - cs->uri));
+        req->query = q + 1;
+    } else {
+        req->url = cs->uri;
+        req->query = "";
+    }
+    if (!req->url)
+        return NB_ENOMEM;
+    const char *host = nb_http_header(req, "host");
+    req->host = host ? host : "";
+    req->body = cs->body.p ? cs->body.p : "";
+    req->body_len = cs->body.len;
+    req->local_port = S.port;
+    call->http = req;
+    cs->req = req;
+    return NB_OK;
+}
+
+static void
+free_body(void *p)
+{
+    nb_free(p);
+}
+
+static enum MHD_Result
+send_resp(struct MHD_Connection *conn, conn_state *cs)
+{
+    nb_http_resp *r = &cs->resp;
+    size_t len;
+    char *body = nb_buf_take(&r->body, &len);
+    struct MHD_Response *mr =
+        body ? MHD_create_response_from_buffer_with_free_callback(len, body, free_body)
+             : MHD_create_response_from_buffer(0, "", MHD_RESPMEM_PERSISTENT);
+    if (!mr) {
+        nb_free(body);
+        return MHD_NO;
+    }
+    if (r->content_type)
+        MHD_add_response_header(mr, "Content-Type", r->content_type);
+    for (size_t i = 0; i < r->nheaders; i++)
+        MHD_add_response_header(mr, r->headers[i].name, r->headers[i].value);
+    enum MHD_Result ret = MHD_queue_response(conn, (unsigned)r->status, mr);
+    MHD_destroy_response(mr);
+    return ret;
+}
+
+/* Called by call.c (through call->done_cb) when a pending call is done. */
+static void
+on_call_done(nb_call *call, int rc, void *ud)
+{
+    conn_state *cs = ud;
+    cs->ready = 1;
+    cs->pending = 0;
+    MHD_resume_connection(cs->conn);
+}
+
+static void
+too_large(conn_state *cs)
+{
+    /* AWS front ends answer an oversized body with 413 before the service
+     * sees it. */
+    nb_resp_text(&cs->resp, 413, "text/plain", "Request Entity Too Large\n", 25);
+    cs->ready = 1;
+}
+
+static enum MHD_Result
+on_access(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+          const char *version, const char *upload, size_t *upload_size, void **ctx)
+{
+    conn_state *cs = *ctx;
+    if (!cs)
+        return MHD_NO; /* out of memory in on_uri: drop the connection */
+    if (cs->ready)
+        return send_resp(conn, cs);
+    if (cs->pending)
+        return MHD_YES;
+    if (*upload_size) {
+        if (!cs->too_large && nb_buf_add(&cs->body, upload, *upload_size))
+            cs->too_large = 1;
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    if (!cs->call->http) {
+        /* first call: headers are in; refuse an announced oversize now */
+        const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+        if (cl && strtoull(cl, NULL, 10) > (unsigned long long)NB_BODY_MAX) {
+            too_large(cs);
+            return send_resp(conn, cs);
+        }
+        if (build_request(cs, conn, method))
+            return MHD_NO;
+        if (!cs->req->host[0] && strcmp(version, MHD_HTTP_VERSION_1_1) == 0) {
+            /* RFC 9112 3.2: an HTTP/1.1 request without Host is a 400 */
+            nb_resp_text(&cs->resp, 400, "text/plain", "Bad Request: missing Host\n", 26);
+            cs->ready = 1;
+            return send_resp(conn, cs);
+        }
+        return MHD_YES; /* body, if any, comes next */
+    }
+    if (cs->too_large) {
+        too_large(cs);
+        return send_resp(conn, cs);
+    }
+    cs->req->body = cs->body.p ? cs->body.p : "";
+    cs->req->body_len = cs->body.len;
+    cs->call->done_cb = on_call_done;
+    cs->call->done_ud = cs;
+    int rc = nb_call_serve(cs->call, &cs->resp);
+    if (rc == NB_PENDING) {
+        cs->pending = 1;
+        MHD_suspend_connection(conn);
+        return MHD_YES;
+    }
+    cs->ready = 1;
+    return send_resp(conn, cs);
+}
+
+static void
+on_completed(void *cls, struct MHD_Connection *conn, void **ctx,
+             enum MHD_RequestTerminationCode toe)
+{
+    conn_free(*ctx);
+    *ctx = NULL;
+}
+
+static void
+on_epoll(int fd, int events, void *ud)
+{
+    MHD_run(S.d);
+}
+
+static int64_t
+before_wait(void *ud)
+{
+    MHD_UNSIGNED_LONG_LONG ms;
+    if (MHD_get_timeout(S.d, &ms) == MHD_YES)
+        return (int64_t)ms;
+    return -1;
+}
+
+static int
+resolve_addr(const char *host, uint16_t port, struct sockaddr_storage *ss)
+{
+    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
+                             .ai_flags = AI_PASSIVE | AI_NUMERICSERV};
+    struct addrinfo *res = NULL;
+    char ps[8];
+    snprintf(ps, sizeof(ps), "%u", port);
+    if (getaddrinfo(host, ps, &hints, &res) || !res)
+        return NB_EINVAL;
+    memcpy(ss, res->ai_addr, res->ai_addrlen);
+    freeaddrinfo(res);
+    return NB_OK;
+}
+
+int
+nb_server_start(const char *host, uint16_t port, uint16_t *bound)
+{
+    struct sockaddr_storage ss;
+    if (resolve_addr(host, port, &ss)) {
+        nb_error("cannot resolve listen address %s", host);
+        return NB_EIO;
+    }
+    unsigned flags = MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_TURBO |
+                     MHD_USE_SUSPEND_RESUME;
+    if (ss.ss_family == AF_INET6)
+        flags |= MHD_USE_IPv6;
+    S.d = MHD_start_daemon(
+        flags, port, NULL, NULL, on_access, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+        MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL, MHD_OPTION_UNESCAPE_CALLBACK, on_unescape,
+        NULL, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned)NB_CONN_MAX, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)NB_CONN_IDLE_S,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024), MHD_OPTION_LISTEN_BACKLOG_SIZE,
+        (unsigned)1024, MHD_OPTION_END);
+    if (!S.d) {
+        nb_error("cannot listen on %s:%u", host, port);
+        return NB_EIO;
+    }
+    const union MHD_DaemonInfo *pi = MHD_get_daemon_info(S.d, MHD_DAEMON_INFO_BIND_PORT);
+    S.port = pi ? pi->port : port;
+    const union MHD_DaemonInfo *ei = MHD_get_daemon_info(S.d, MHD_DAEMON_INFO_EPOLL_FD);
+    if (!ei) {
+        nb_error("libmicrohttpd has no epoll fd");
+        MHD_stop_daemon(S.d);
+        return NB_EIO;
+    }
+    S.epfd = ei->epoll_fd;
+    if (nb_loop_add_fd(S.epfd, NB_READABLE, on_epoll, NULL)) {
+        MHD_stop_daemon(S.d);
+        return NB_EIO;
+    }
+    nb_loop_set_before_wait(before_wait, NULL);
+    *bound = S.port;
+    return NB_OK;
+}
+
+void
+nb_server_stop(void)
+{
+    if (!S.d)
+        return;
+    nb_loop_del_fd(S.epfd);
+    nb_loop_set_before_wait(NULL, NULL);
+    MHD_stop_daemon(S.d);
+    S.d = NULL;
+}

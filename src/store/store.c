@@ -1,0 +1,742 @@
+/*
+ * store.c: nimbus's one database connection, on SQLite. It opens the
+ * database (in memory, or <dir>/nimbus.db in WAL mode), runs the core
+ * schema and every service's schema, caches prepared statements by the
+ * address of their SQL text, and keeps at most one transaction open: the
+ * one of the call being served, begun by its first statement and ended by
+ * call.c with nb_store_commit() or nb_store_rollback().
+ *
+ * Everything here runs on the loop thread; the connection is opened
+ * without SQLite's mutexes. This file owns the connection, the cached
+ * statements and the cache's slot table, and frees them in
+ * nb_store_close(). docs/internals/store.md says what the store promises.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <sqlite3.h>
+
+#include "core/call.h"
+#include "core/log.h"
+#include "core/mem.h"
+#include "core/service.h"
+#include "store.h"
+
+/* The version of the core schema below, kept in nb_meta. A database made
+ * by a newer nimbus is refused rather than misread. */
+#define SCHEMA_VERSION 1
+
+/* How long a statement waits for a lock held by another process (say, a
+ * sqlite3 shell reading the data folder) before it fails with SQLITE_BUSY.
+ * nimbus is the only writer, so this is only ever reached by accident. */
+#define BUSY_TIMEOUT_MS 5000
+
+/* Page cache: a negative cache_size is in KiB. 16 MiB holds the working
+ * set of a local emulator; the in-memory database is not bounded by it. */
+#define CACHE_SIZE_KIB 16384
+#define STRINGIFY_(x) #x
+#define STRINGIFY(x) STRINGIFY_(x)
+
+/* Slots in the statement cache when it is first used (a power of two). */
+#define CACHE_MIN_SLOTS 64
+
+/* One cached statement. */
+struct nb_stmt {
+    sqlite3_stmt *st; /* the prepared statement; owned */
+    const char *sql;  /* the caller's SQL text, the cache key; borrowed (a literal) */
+};
+
+static sqlite3 *db;          /* the connection, or NULL when closed */
+static nb_stmt **slots;      /* open addressing table of statements by sql address */
+static size_t nslots;        /* slots allocated: 0 or a power of two */
+static size_t nused;         /* slots filled; kept at most half of nslots */
+static const nb_call *owner; /* the call whose transaction is open, or NULL */
+
+/* Statements the store itself runs, cached like any other. */
+static const char SQL_BEGIN[] = "BEGIN";
+static const char SQL_COMMIT[] = "COMMIT";
+static const char SQL_ROLLBACK[] = "ROLLBACK";
+
+/* The core's own tables. nb_meta holds the schema version; nb_access_keys
+ * holds credentials (made by STS, read by SigV4 verification). */
+static const char core_schema[] = "CREATE TABLE IF NOT EXISTS nb_meta("
+                                  " key TEXT PRIMARY KEY,"
+                                  " value TEXT);"
+                                  "CREATE TABLE IF NOT EXISTS nb_access_keys("
+                                  " key_id TEXT PRIMARY KEY,"
+                                  " secret TEXT NOT NULL,"
+                                  " session_token TEXT,"
+                                  " account TEXT NOT NULL,"
+                                  " arn TEXT,"
+                                  " expires REAL);"
+                                  "INSERT OR IGNORE INTO nb_meta(key, value)"
+                                  " VALUES('schema_version', '" STRINGIFY(SCHEMA_VERSION) "');";
+
+/* Maps a failed SQLite result code to ours, with a log line naming the
+ * SQL. Constraint failures are expected (a duplicate name, say) and the
+ * caller decides what they mean, so they are logged at debug only. */
+static int
+map_error(int rc, const char *what, const char *sql)
+{
+    const char *msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    switch (rc & 0xff) {
+    case SQLITE_CONSTRAINT:
+        nb_debug("store: %s: %s (%d): %s", what, msg, rc, sql);
+        return NB_EINVAL;
+    case SQLITE_NOMEM:
+    case SQLITE_TOOBIG:
+        nb_error("store: %s: %s (%d): %s", what, msg, rc, sql);
+        return NB_ENOMEM;
+    default:
+        nb_error("store: %s: %s (%d): %s", what, msg, rc, sql);
+        return NB_EIO;
+    }
+}
+
+/* ---- statement cache ------------------------------------------------ */
+
+/* Fibonacci hashing of the address: its low bits are mostly alignment. */
+static size_t
+hash_ptr(const char *sql)
+{
+    uint64_t h = (uint64_t)(uintptr_t)sql * UINT64_C(0x9E3779B97F4A7C15);
+    return (size_t)(h >> 29);
+}
+
+/* The slot holding sql, or the empty slot where it belongs. The table is
+ * never more than half full, so the probe ends. */
+static nb_stmt **
+cache_slot(const char *sql)
+{
+    size_t mask = nslots - 1;
+    for (size_t i = hash_ptr(sql) & mask;; i = (i + 1) & mask)
+        if (!slots[i] || slots[i]->sql == sql)
+            return &slots[i];
+}
+
+/* Doubles the slot table (or makes the first one) and rehashes. */
+static int
+cache_grow(void)
+{
+    size_t n = nslots ? nslots * 2 : CACHE_MIN_SLOTS;
+    nb_stmt **old = slots;
+    size_t nold = nslots;
+
+    nb_stmt **fresh = nb_calloc(n, sizeof(*fresh));
+    if (!fresh)
+        return NB_ENOMEM;
+    slots = fresh;
+    nslots = n;
+    for (size_t i = 0; i < nold; i++)
+        if (old[i])
+            *cache_slot(old[i]->sql) = old[i];
+    nb_free(old);
+    return NB_OK;
+}
+
+/* Whether only blanks and semicolons are left in s. */
+static int
+is_blank(const char *s)
+{
+    for (; *s; s++)
+        if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r' && *s != ';')
+            return 0;
+    return 1;
+}
+
+/* Prepares sql into a new cache entry placed in *slot. */
+static nb_stmt *
+cache_add(nb_stmt **slot, const char *sql)
+{
+    const char *tail = NULL;
+    nb_stmt *s = nb_malloc(sizeof(*s));
+    if (!s) {
+        nb_error("store: out of memory preparing: %s", sql);
+        return NULL;
+    }
+    s->sql = sql;
+    int rc = sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->st, &tail);
+    if (rc != SQLITE_OK) {
+        map_error(rc, "cannot prepare", sql);
+        nb_free(s);
+        return NULL;
+    }
+    /* One statement per nb_sql(): the rest would be silently ignored. */
+    if (NB_NEVER(!s->st || (tail && !is_blank(tail)))) {
+        nb_error("store: nb_sql takes exactly one statement: %s", sql);
+        sqlite3_finalize(s->st);
+        nb_free(s);
+        return NULL;
+    }
+    *slot = s;
+    nused++;
+    return s;
+}
+
+/* The cached statement for sql, prepared on first use. */
+static nb_stmt *
+stmt_get(const char *sql)
+{
+    if ((nused + 1) * 2 > nslots && cache_grow()) {
+        nb_error("store: out of memory growing the statement cache: %s", sql);
+        return NULL;
+    }
+    nb_stmt **slot = cache_slot(sql);
+    if (!*slot)
+        return cache_add(slot, sql);
+#ifndef NDEBUG
+    /* The key is the address: the text there must not have changed, as it
+     * would if a caller passed a reused buffer instead of a literal. */
+    const char *was = sqlite3_sql((*slot)->st);
+    assert(strncmp(was, sql, strlen(was)) == 0);
+#endif
+    return *slot;
+}
+
+/* Runs one cached statement that returns no rows (BEGIN, COMMIT, ...). */
+static int
+run_simple(const char *sql)
+{
+    nb_stmt *s = stmt_get(sql);
+    if (!s)
+        return NB_EIO;
+    sqlite3_reset(s->st);
+    int rc = sqlite3_step(s->st);
+    if (rc == SQLITE_DONE || rc == SQLITE_ROW) {
+        sqlite3_reset(s->st);
+        return NB_OK;
+    }
+    rc = map_error(rc, "failed", sql);
+    sqlite3_reset(s->st);
+    return rc;
+}
+
+/* Resets every statement still part-way through its rows, so that none
+ * holds a read open past the end of a transaction. */
+static void
+reset_busy(void)
+{
+    for (sqlite3_stmt *p = sqlite3_next_stmt(db, NULL); p; p = sqlite3_next_stmt(db, p))
+        if (sqlite3_stmt_busy(p))
+            sqlite3_reset(p);
+}
+
+/* ---- opening -------------------------------------------------------- */
+
+/* mkdir of one path, accepting a directory that is already there. */
+static int
+mkdir_one(const char *path)
+{
+    struct stat sb;
+    if (mkdir(path, 0700) == 0)
+        return NB_OK;
+    if (errno != EEXIST) {
+        nb_error("store: cannot make %s: %s", path, strerror(errno));
+        return NB_EIO;
+    }
+    if (stat(path, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+        nb_error("store: %s exists and is not a folder", path);
+        return NB_EIO;
+    }
+    return NB_OK;
+}
+
+/* mkdir -p: each missing folder along dir is made with mode 0700. */
+static int
+make_dir(const char *dir)
+{
+    int rc = NB_OK;
+    char *p = nb_strdup(dir);
+    if (!p)
+        return NB_ENOMEM;
+    for (char *s = p + 1; *s; s++) {
+        if (*s != '/' || s[-1] == '/')
+            continue;
+        *s = '\0';
+        rc = mkdir_one(p);
+        *s = '/';
+        if (rc)
+            goto out;
+    }
+    rc = mkdir_one(p);
+out:
+    nb_free(p);
+    return rc;
+}
+
+/* sqlite3_exec callback: copies the first column of the first row. */
+static int
+on_first_value(void *ud, int ncol, char **vals, char **names)
+{
+    char *dst = ud;
+    NB_UNUSED(names);
+    if (ncol > 0 && vals[0] && !dst[0])
+        snprintf(dst, 16, "%s", vals[0]);
+    return 0;
+}
+
+/* Runs text with sqlite3_exec, mapping a failure to our codes. */
+static int
+exec_text(const char *sql, const char *what)
+{
+    char *err = NULL;
+    int rc = sqlite3_exec(db, sql, NULL, NULL, &err);
+    if (rc == SQLITE_OK)
+        return NB_OK;
+    nb_error("store: %s: %s", what, err ? err : sqlite3_errstr(rc));
+    sqlite3_free(err);
+    return (rc & 0xff) == SQLITE_CONSTRAINT ? NB_EINVAL : NB_EIO;
+}
+
+/*
+ * Connection settings. On disk the journal is a write-ahead log with
+ * synchronous=NORMAL: a COMMIT has write()n its frames into the WAL file
+ * before it returns, so the kernel holds them and a process crash, even
+ * SIGKILL, loses no committed transaction; the WAL is fsync'ed only at
+ * checkpoints, so a power loss or OS crash may roll back the last
+ * transactions, but never corrupts the database. SQLite's words:
+ * "WAL mode is always consistent with synchronous=NORMAL, but WAL mode
+ * does lose durability. A transaction committed in WAL mode with
+ * synchronous=NORMAL might roll back following a power loss or system
+ * crash. Transactions are durable across application crashes regardless
+ * of the synchronous setting or journal mode."
+ * (https://www.sqlite.org/pragma.html#pragma_synchronous, and
+ * https://www.sqlite.org/wal.html#performance_considerations). That is the
+ * promise nimbus makes; tests/unit/store/test_store_kill9.c checks it.
+ */
+static int
+configure(int on_disk)
+{
+    char mode[16] = "";
+    int rc;
+
+    sqlite3_extended_result_codes(db, 1);
+    sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS);
+    /* Strictness that catches bugs in services' SQL: "x" is an identifier
+     * only, never a string; no schema tricks (SQLite's quirks.html). */
+    sqlite3_db_config(db, SQLITE_DBCONFIG_DQS_DDL, 0, (int *)NULL);
+    sqlite3_db_config(db, SQLITE_DBCONFIG_DQS_DML, 0, (int *)NULL);
+    sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)NULL);
+    sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, (int *)NULL);
+
+    rc = exec_text("PRAGMA foreign_keys = ON;"
+                   "PRAGMA cache_size = -" STRINGIFY(CACHE_SIZE_KIB) ";"
+                                                                     "PRAGMA temp_store = MEMORY;",
+                   "cannot configure the database");
+    if (rc || !on_disk)
+        return rc;
+    if (sqlite3_exec(db, "PRAGMA journal_mode = WAL", on_first_value, mode, NULL) != SQLITE_OK)
+        return map_error(sqlite3_errcode(db), "cannot set the journal mode", "WAL");
+    /* WAL needs shared memory; a file system without it (some network
+     * mounts) keeps the rollback journal, which is as durable against a
+     * process crash, only slower. */
+    if (strcmp(mode, "wal") != 0)
+        nb_warn("store: journal mode is %s, not wal: writes will be slower", mode);
+    return exec_text("PRAGMA synchronous = NORMAL;", "cannot set synchronous");
+}
+
+/* Checks the schema version recorded in nb_meta against ours. */
+static int
+check_version(const char *where)
+{
+    char ver[16] = "";
+    int rc = sqlite3_exec(db, "SELECT value FROM nb_meta WHERE key = 'schema_version'",
+                          on_first_value, ver, NULL);
+    if (rc != SQLITE_OK)
+        return map_error(rc, "cannot read the schema version", "nb_meta");
+    long v = strtol(ver, NULL, 10);
+    if (v > SCHEMA_VERSION) {
+        nb_error("store: %s has schema version %ld; this nimbus knows up to %d", where, v,
+                 SCHEMA_VERSION);
+        return NB_EIO;
+    }
+    /* Migrations from older versions go here, in order, once there are any. */
+    return NB_OK;
+}
+
+/* The core schema, then each service's, all in one transaction. */
+static int
+run_schemas(const char *where)
+{
+    int rc = exec_text("BEGIN", "cannot begin the schema");
+    if (rc)
+        return rc;
+    rc = exec_text(core_schema, "core schema failed");
+    if (!rc)
+        rc = check_version(where);
+    for (size_t i = 0; !rc && nb_services[i]; i++) {
+        const nb_service *svc = nb_services[i];
+        if (!svc->schema)
+            continue;
+        char *err = NULL;
+        if (sqlite3_exec(db, svc->schema, NULL, NULL, &err) != SQLITE_OK) {
+            nb_error("store: schema of %s failed: %s", svc->name, err ? err : "?");
+            rc = NB_EIO;
+        }
+        sqlite3_free(err);
+    }
+    if (!rc)
+        rc = exec_text("COMMIT", "cannot commit the schema");
+    if (rc && !sqlite3_get_autocommit(db))
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+}
+
+int
+nb_store_open(const char *dir)
+{
+    char *path = NULL;
+    int rc;
+
+    if (NB_NEVER(db != NULL)) {
+        nb_error("store: already open");
+        return NB_EIO;
+    }
+    if (dir) {
+        rc = make_dir(dir);
+        if (rc)
+            goto out;
+        size_t len = strlen(dir);
+        while (len > 1 && dir[len - 1] == '/')
+            len--;
+        size_t n = len + sizeof("/nimbus.db");
+        path = nb_malloc(n);
+        if (!path) {
+            rc = NB_ENOMEM;
+            goto out;
+        }
+        snprintf(path, n, "%.*s/nimbus.db", (int)len, dir);
+    }
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    int src = sqlite3_open_v2(path ? path : ":memory:", &db, flags, NULL);
+    if (src != SQLITE_OK) {
+        nb_error("store: cannot open %s: %s", path ? path : "the in-memory database",
+                 db ? sqlite3_errmsg(db) : sqlite3_errstr(src));
+        rc = NB_EIO;
+        goto out;
+    }
+    rc = configure(path != NULL);
+    if (!rc)
+        rc = run_schemas(path ? path : "the in-memory database");
+    if (!rc)
+        nb_info("store: opened %s", path ? path : "an in-memory database");
+out:
+    if (rc) {
+        nb_store_close();
+        rc = NB_EIO;
+    }
+    nb_free(path);
+    return rc;
+}
+
+void
+nb_store_close(void)
+{
+    for (size_t i = 0; i < nslots; i++) {
+        if (!slots[i])
+            continue;
+        sqlite3_finalize(slots[i]->st);
+        nb_free(slots[i]);
+    }
+    nb_free(slots);
+    slots = NULL;
+    nslots = nused = 0;
+    owner = NULL;
+    if (!db)
+        return;
+    /* Closing the last connection checkpoints the WAL and removes it. An
+     * open transaction is rolled back. */
+    int rc = sqlite3_close(db);
+    if (rc != SQLITE_OK)
+        nb_error("store: close failed: %s", sqlite3_errmsg(db));
+    db = NULL;
+}
+
+int
+nb_store_exec(const char *sql)
+{
+    if (NB_NEVER(!db))
+        return NB_EIO;
+    return exec_text(sql, "exec failed");
+}
+
+/* ---- transactions --------------------------------------------------- */
+
+int
+nb_store_begin(nb_call *call)
+{
+    if (!call)
+        return NB_OK;
+    if (NB_NEVER(!db))
+        return NB_EIO;
+    if (call->in_txn) {
+        assert(owner == call);
+        /* Some errors (disk full, I/O) make SQLite roll the transaction
+         * back on its own. Later statements must not run in autocommit
+         * and keep half of the call's writes. */
+        if (sqlite3_get_autocommit(db)) {
+            nb_error("store: the transaction of request %s was rolled back by an error",
+                     call->request_id);
+            return NB_EIO;
+        }
+        return NB_OK;
+    }
+    /* One thread, one connection: a second call may not begin while the
+     * first has its transaction open (call.c ends it before waiting). */
+    if (NB_NEVER(owner != NULL)) {
+        nb_error("store: request %s begins while another transaction is open", call->request_id);
+        return NB_EINTERNAL;
+    }
+    /* Deferred: a call that only reads takes no write lock. */
+    int rc = run_simple(SQL_BEGIN);
+    if (rc)
+        return rc;
+    call->in_txn = 1;
+    owner = call;
+    return NB_OK;
+}
+
+/* Rolls back whatever transaction the connection has open, if any. */
+static void
+rollback_now(void)
+{
+    reset_busy();
+    if (!sqlite3_get_autocommit(db) && run_simple(SQL_ROLLBACK))
+        nb_error("store: rollback failed");
+}
+
+int
+nb_store_commit(nb_call *call)
+{
+    int rc = NB_OK;
+    if (!call || !call->in_txn)
+        return NB_OK;
+    assert(owner == call);
+    if (NB_NEVER(!db))
+        return NB_EIO;
+    reset_busy();
+    if (sqlite3_get_autocommit(db)) {
+        nb_error("store: the transaction of request %s was rolled back by an error",
+                 call->request_id);
+        rc = NB_EIO;
+    } else if (run_simple(SQL_COMMIT)) {
+        nb_error("store: commit of request %s failed; rolling back", call->request_id);
+        rollback_now();
+        rc = NB_EIO;
+    }
+    call->in_txn = 0;
+    owner = NULL;
+    return rc;
+}
+
+void
+nb_store_rollback(nb_call *call)
+{
+    if (!call || !call->in_txn)
+        return;
+    assert(owner == call);
+    if (NB_ALWAYS(db))
+        rollback_now();
+    call->in_txn = 0;
+    owner = NULL;
+}
+
+/* ---- statements ----------------------------------------------------- */
+
+nb_stmt *
+nb_sql(nb_call *call, const char *sql)
+{
+    if (NB_NEVER(!db || !sql))
+        return NULL;
+    if (nb_store_begin(call))
+        return NULL;
+    nb_stmt *s = stmt_get(sql);
+    if (!s)
+        return NULL;
+    /* reset returns the last step's error, already reported then. */
+    sqlite3_reset(s->st);
+    sqlite3_clear_bindings(s->st);
+    return s;
+}
+
+/* Maps a bind result. A bad index is a bug in the caller's SQL. */
+static int
+bind_rc(nb_stmt *s, int i, int rc)
+{
+    if (rc == SQLITE_OK)
+        return NB_OK;
+    nb_error("store: cannot bind parameter %d: %s: %s", i, sqlite3_errstr(rc), s->sql);
+    if (rc == SQLITE_NOMEM || rc == SQLITE_TOOBIG)
+        return NB_ENOMEM;
+    return NB_EINTERNAL;
+}
+
+int
+nb_bind_text(nb_stmt *s, int i, const char *str)
+{
+    assert(s);
+    if (!str)
+        return nb_bind_null(s, i);
+    return nb_bind_textn(s, i, str, strlen(str));
+}
+
+int
+nb_bind_textn(nb_stmt *s, int i, const char *str, size_t len)
+{
+    assert(s);
+    if (!str)
+        return nb_bind_null(s, i);
+    return bind_rc(s, i, sqlite3_bind_text64(s->st, i, str, len, SQLITE_TRANSIENT, SQLITE_UTF8));
+}
+
+int
+nb_bind_blob(nb_stmt *s, int i, const void *p, size_t len)
+{
+    assert(s);
+    assert(p || len == 0);
+    if (!p)
+        return nb_bind_null(s, i);
+    return bind_rc(s, i, sqlite3_bind_blob64(s->st, i, p, len, SQLITE_TRANSIENT));
+}
+
+int
+nb_bind_int(nb_stmt *s, int i, int64_t v)
+{
+    assert(s);
+    return bind_rc(s, i, sqlite3_bind_int64(s->st, i, v));
+}
+
+int
+nb_bind_double(nb_stmt *s, int i, double v)
+{
+    assert(s);
+    return bind_rc(s, i, sqlite3_bind_double(s->st, i, v));
+}
+
+int
+nb_bind_null(nb_stmt *s, int i)
+{
+    assert(s);
+    return bind_rc(s, i, sqlite3_bind_null(s->st, i));
+}
+
+int
+nb_step(nb_stmt *s)
+{
+    assert(s);
+    int rc = sqlite3_step(s->st);
+    if (rc == SQLITE_ROW)
+        return NB_ROW;
+    if (rc == SQLITE_DONE)
+        return NB_DONE;
+    rc = map_error(rc, "step failed", s->sql);
+    /* Release what the failed statement holds; the message is logged. */
+    sqlite3_reset(s->st);
+    return rc;
+}
+
+const char *
+nb_col_text(nb_stmt *s, int i)
+{
+    const unsigned char *t = sqlite3_column_text(s->st, i);
+    return t ? (const char *)t : "";
+}
+
+const void *
+nb_col_blob(nb_stmt *s, int i)
+{
+    return sqlite3_column_blob(s->st, i);
+}
+
+size_t
+nb_col_bytes(nb_stmt *s, int i)
+{
+    return (size_t)sqlite3_column_bytes(s->st, i);
+}
+
+int64_t
+nb_col_int(nb_stmt *s, int i)
+{
+    return sqlite3_column_int64(s->st, i);
+}
+
+double
+nb_col_double(nb_stmt *s, int i)
+{
+    return sqlite3_column_double(s->st, i);
+}
+
+int
+nb_col_is_null(nb_stmt *s, int i)
+{
+    return sqlite3_column_type(s->st, i) == SQLITE_NULL;
+}
+
+int64_t
+nb_store_changes(void)
+{
+    return db ? (int64_t)sqlite3_changes64(db) : 0;
+}
+
+/* ---- reset ---------------------------------------------------------- */
+
+/* The tables a reset empties: every table of ours whose name starts with
+ * ?1 (compared exactly: LIKE would read '_' as a wildcard), or all of them
+ * when ?1 is NULL. nb_meta (the schema version) is never emptied. */
+static const char SQL_RESET_TABLES[] =
+    "SELECT name FROM sqlite_master"
+    " WHERE type = 'table' AND substr(name, 1, 7) <> 'sqlite_' AND name <> 'nb_meta'"
+    " AND (?1 IS NULL OR substr(name, 1, length(?1)) = ?1)"
+    " ORDER BY name";
+
+int
+nb_store_reset(const char *prefix)
+{
+    int rc;
+    char *sql = NULL;
+
+    if (NB_NEVER(!db))
+        return NB_EIO;
+    if (prefix && !*prefix)
+        prefix = NULL;
+    /* A savepoint is a transaction of its own outside a call, and nests
+     * inside a call's. Foreign keys are checked at its end, so the order
+     * in which tables are emptied does not matter. */
+    sqlite3_str *q = sqlite3_str_new(db);
+    sqlite3_str_appendall(q, "SAVEPOINT nb_reset; PRAGMA defer_foreign_keys = ON;");
+    nb_stmt *s = stmt_get(SQL_RESET_TABLES);
+    if (!s) {
+        rc = NB_EIO;
+        goto out;
+    }
+    sqlite3_reset(s->st);
+    rc = nb_bind_text(s, 1, prefix);
+    while (!rc && (rc = nb_step(s)) == NB_ROW) {
+        sqlite3_str_appendf(q, "DELETE FROM \"%w\";", nb_col_text(s, 0));
+        rc = NB_OK;
+    }
+    sqlite3_reset(s->st);
+    if (rc != NB_DONE)
+        goto out;
+    sqlite3_str_appendall(q, "RELEASE nb_reset;");
+    sql = sqlite3_str_finish(q);
+    q = NULL;
+    if (!sql) {
+        rc = NB_ENOMEM;
+        goto out;
+    }
+    rc = exec_text(sql, "reset failed");
+    if (rc) {
+        sqlite3_exec(db, "ROLLBACK TO nb_reset; RELEASE nb_reset;", NULL, NULL, NULL);
+        goto out;
+    }
+    nb_info("store: reset %s", prefix ? prefix : "all tables");
+out:
+    sqlite3_free(sqlite3_str_finish(q));
+    sqlite3_free(sql);
+    return rc;
+}

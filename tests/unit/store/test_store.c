@@ -1,0 +1,379 @@
+/*
+ * test_store.c: the store layer on its own: opening in memory and on disk,
+ * the schemas, the statement cache, transactions per call, error codes,
+ * binding, reset by prefix, and reopening a data folder.
+ *
+ * It brings its own nb_services[] with one fake service, so it links only
+ * store.c, mem.c and log.c. The definition is weak: when the Makefile
+ * links the whole library, services.c's list wins and the fake schema is
+ * run by hand instead (open_store below).
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/call.h"
+#include "core/log.h"
+#include "core/mem.h"
+#include "core/service.h"
+#include "store/store.h"
+#include "t.h"
+
+#define FAKE_SCHEMA                                                                                \
+    "CREATE TABLE IF NOT EXISTS fake_items("                                                       \
+    " account TEXT NOT NULL, region TEXT NOT NULL, name TEXT NOT NULL,"                            \
+    " body BLOB, n INTEGER NOT NULL DEFAULT 0,"                                                    \
+    " PRIMARY KEY(account, region, name));"                                                        \
+    "CREATE TABLE IF NOT EXISTS fake_tags("                                                        \
+    " account TEXT NOT NULL, region TEXT NOT NULL, name TEXT NOT NULL,"                            \
+    " tag TEXT NOT NULL,"                                                                          \
+    " FOREIGN KEY(account, region, name) REFERENCES fake_items(account, region, name));"
+
+static const nb_service fake_service = {
+    .name = "fake",
+    .schema = FAKE_SCHEMA,
+    .table_prefix = "fake_",
+};
+
+static const nb_service bare_service = {
+    .name = "bare", /* a service without tables */
+};
+
+__attribute__((weak)) const nb_service *const nb_services[] = {
+    &fake_service,
+    &bare_service,
+    NULL,
+};
+
+/* Opens the store and makes sure the fake tables exist. */
+static int
+open_store(const char *dir)
+{
+    int rc = nb_store_open(dir);
+    if (!rc && nb_services[0] != &fake_service)
+        rc = nb_store_exec(FAKE_SCHEMA);
+    return rc;
+}
+
+/* Rows in a table, by a fixed query per table. */
+static int64_t
+count_sql(const char *sql)
+{
+    nb_stmt *st = nb_sql(NULL, sql);
+    if (!st || nb_step(st) != NB_ROW)
+        return -1;
+    return nb_col_int(st, 0);
+}
+
+#define COUNT_ITEMS "SELECT count(*) FROM fake_items"
+#define COUNT_TAGS "SELECT count(*) FROM fake_tags"
+#define COUNT_OTHER "SELECT count(*) FROM other_x"
+#define COUNT_FAKEX "SELECT count(*) FROM fakeXitems"
+#define INSERT_ITEM "INSERT INTO fake_items(account, region, name, n) VALUES(?1, ?2, ?3, ?4)"
+
+static int
+insert_item(nb_call *call, const char *name, int64_t n)
+{
+    nb_stmt *st = nb_sql(call, INSERT_ITEM);
+    if (!st)
+        return NB_EIO;
+    nb_bind_text(st, 1, "000000000000");
+    nb_bind_text(st, 2, "us-east-1");
+    nb_bind_text(st, 3, name);
+    nb_bind_int(st, 4, n);
+    int rc = nb_step(st);
+    return rc == NB_DONE ? NB_OK : rc;
+}
+
+static void
+test_open_memory(void)
+{
+    t_inteq(open_store(NULL), NB_OK, "open in memory");
+    nb_stmt *st = nb_sql(NULL, "SELECT value FROM nb_meta WHERE key = 'schema_version'");
+    t_ok(st && nb_step(st) == NB_ROW, "nb_meta has a schema version");
+    t_streq(st ? nb_col_text(st, 0) : NULL, "1", "schema version is 1");
+    t_inteq(count_sql("SELECT count(*) FROM nb_access_keys"), 0, "nb_access_keys exists");
+    t_inteq(count_sql(COUNT_ITEMS), 0, "service schema ran");
+    st = nb_sql(NULL, "PRAGMA foreign_keys");
+    t_ok(st && nb_step(st) == NB_ROW && nb_col_int(st, 0) == 1, "foreign keys on");
+    t_inteq(nb_store_exec("SELECT \"not a column\" FROM nb_meta"), NB_EIO,
+            "double-quoted strings are identifiers only");
+}
+
+static void
+test_cache(void)
+{
+    static const char q[] = "SELECT ?1 + 1";
+    static char same_text[] = "SELECT ?1 + 1";
+    nb_stmt *a = nb_sql(NULL, q);
+    nb_stmt *b = nb_sql(NULL, q);
+    nb_stmt *c = nb_sql(NULL, same_text);
+    t_ok(a && a == b, "same pointer, same statement");
+    t_ok(c && c != a, "same text elsewhere, another statement");
+
+    a = nb_sql(NULL, q);
+    nb_bind_int(a, 1, 41);
+    t_ok(nb_step(a) == NB_ROW && nb_col_int(a, 0) == 42, "bound and stepped");
+    a = nb_sql(NULL, q); /* reset mid-row, bindings cleared */
+    t_ok(nb_step(a) == NB_ROW && nb_col_is_null(a, 0), "reuse clears bindings");
+
+    /* Past the first table of slots: the cache grows and keeps entries. */
+    static char texts[300][32];
+    nb_stmt *got[300];
+    int all = 1;
+    for (int i = 0; i < 300; i++) {
+        snprintf(texts[i], sizeof(texts[i]), "SELECT %d", i);
+        got[i] = nb_sql(NULL, texts[i]);
+        all = all && got[i] && nb_step(got[i]) == NB_ROW && nb_col_int(got[i], 0) == i;
+    }
+    t_ok(all, "300 statements prepared and run");
+    all = 1;
+    for (int i = 0; i < 300; i++)
+        all = all && nb_sql(NULL, texts[i]) == got[i];
+    t_ok(all, "each found again after the cache grew");
+    t_ok(nb_sql(NULL, q) == b, "first statement still cached");
+
+    nb_mem_fail_at(1);
+    nb_stmt *oom = nb_sql(NULL, "SELECT 'out of memory'");
+    nb_mem_fail_at(0);
+    t_ok(oom == NULL, "out of memory: NULL");
+    oom = nb_sql(NULL, "SELECT 'out of memory'");
+    t_ok(oom && nb_step(oom) == NB_ROW, "then works again");
+
+    t_ok(nb_sql(NULL, "SELECT * FROM no_such_table") == NULL, "bad SQL: NULL");
+}
+
+static void
+test_transactions(void)
+{
+    nb_call call = {0};
+    snprintf(call.request_id, sizeof(call.request_id), "test-1");
+
+    t_inteq(insert_item(&call, "a", 1), NB_OK, "insert in a call");
+    t_inteq(call.in_txn, 1, "first statement opened the transaction");
+    t_inteq(count_sql(COUNT_ITEMS), 1, "visible inside the transaction");
+    t_inteq(nb_store_begin(&call), NB_OK, "begin again is a no-op");
+    t_inteq(nb_store_commit(&call), NB_OK, "commit");
+    t_inteq(call.in_txn, 0, "commit clears in_txn");
+    t_inteq(count_sql(COUNT_ITEMS), 1, "committed row visible");
+    t_inteq(nb_store_commit(&call), NB_OK, "commit without a transaction is a no-op");
+
+    t_inteq(insert_item(&call, "b", 2), NB_OK, "insert in a second call");
+    nb_stmt *st = nb_sql(&call, "SELECT name FROM fake_items ORDER BY name");
+    t_ok(st && nb_step(st) == NB_ROW, "a read left part-way");
+    nb_store_rollback(&call);
+    t_inteq(call.in_txn, 0, "rollback clears in_txn");
+    t_inteq(count_sql(COUNT_ITEMS), 1, "rolled back row gone");
+    nb_store_rollback(&call); /* no-op */
+
+    /* A constraint error fails the statement only; the call goes on. */
+    t_inteq(insert_item(&call, "c", 3), NB_OK, "insert c");
+    t_inteq(insert_item(&call, "c", 4), NB_EINVAL, "duplicate key: NB_EINVAL");
+    st = nb_sql(&call, "INSERT INTO fake_items(account, region, name) VALUES(NULL, 'r', 'n')");
+    t_inteq(st ? nb_step(st) : 0, NB_EINVAL, "NOT NULL: NB_EINVAL");
+    st = nb_sql(&call, "INSERT INTO fake_tags VALUES('000000000000', 'us-east-1', 'zz', 't')");
+    t_inteq(st ? nb_step(st) : 0, NB_EINVAL, "foreign key: NB_EINVAL");
+    st = nb_sql(&call, "SELECT abs(-9223372036854775807 - 1)");
+    t_inteq(st ? nb_step(st) : 0, NB_EIO, "other error: NB_EIO");
+    t_inteq(nb_store_commit(&call), NB_OK, "commit after errors");
+    t_inteq(count_sql(COUNT_ITEMS), 2, "c kept, rest failed");
+
+    st = nb_sql(NULL, "UPDATE fake_items SET n = n + 10");
+    t_ok(st && nb_step(st) == NB_DONE, "update outside a call");
+    t_inteq(nb_store_changes(), 2, "changes counts rows updated");
+
+    /* A COMMIT that fails (a deferred foreign key) rolls back. */
+    t_inteq(nb_store_exec("CREATE TABLE fake_deferred(x TEXT REFERENCES fake_items(name)"
+                          " DEFERRABLE INITIALLY DEFERRED);"
+                          "CREATE UNIQUE INDEX fake_items_name ON fake_items(name);"),
+            NB_OK, "exec several statements");
+    t_inteq(insert_item(&call, "d", 5), NB_OK, "insert d");
+    st = nb_sql(&call, "INSERT INTO fake_deferred VALUES('nobody')");
+    t_ok(st && nb_step(st) == NB_DONE, "deferred violation accepted for now");
+    t_inteq(nb_store_commit(&call), NB_EIO, "failed COMMIT: NB_EIO");
+    t_inteq(call.in_txn, 0, "failed commit clears in_txn");
+    t_inteq(count_sql(COUNT_ITEMS), 2, "failed commit rolled back d");
+    t_inteq(insert_item(&call, "e", 6), NB_OK, "next call works");
+    t_inteq(nb_store_commit(&call), NB_OK, "and commits");
+    t_inteq(count_sql(COUNT_ITEMS), 3, "e kept");
+}
+
+static void
+test_binding(void)
+{
+    static const char nul_text[] = "x\0y\0z";
+    static const unsigned char blob[] = {0, 1, 2, 0, 255};
+    nb_stmt *st = nb_sql(NULL, "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, typeof(?1), typeof(?2)");
+    t_ok(st != NULL, "prepare");
+    if (!st)
+        return;
+    t_inteq(nb_bind_textn(st, 1, nul_text, 5), NB_OK, "bind text with NULs");
+    t_inteq(nb_bind_blob(st, 2, blob, sizeof(blob)), NB_OK, "bind blob");
+    t_inteq(nb_bind_text(st, 3, NULL), NB_OK, "bind NULL text");
+    t_inteq(nb_bind_int(st, 4, INT64_MIN), NB_OK, "bind int64 min");
+    t_inteq(nb_bind_double(st, 5, 0.125), NB_OK, "bind double");
+    t_inteq(nb_bind_null(st, 6), NB_OK, "bind null");
+    t_inteq(nb_bind_blob(st, 7, "", 0), NB_OK, "bind empty blob");
+    t_inteq(nb_bind_text(st, 8, "héllo"), NB_OK, "bind UTF-8");
+    t_inteq(nb_bind_int(st, 99, 1), NB_EINTERNAL, "bad index: NB_EINTERNAL");
+    t_inteq(nb_step(st), NB_ROW, "row");
+    t_inteq(nb_col_bytes(st, 0), 5, "text length kept");
+    t_ok(memcmp(nb_col_text(st, 0), nul_text, 5) == 0, "text bytes kept");
+    t_inteq(nb_col_bytes(st, 1), sizeof(blob), "blob length kept");
+    t_ok(memcmp(nb_col_blob(st, 1), blob, sizeof(blob)) == 0, "blob bytes kept");
+    t_ok(nb_col_is_null(st, 2), "NULL text is NULL");
+    t_streq(nb_col_text(st, 2), "", "NULL column reads as \"\"");
+    t_ok(nb_col_int(st, 3) == INT64_MIN, "int64 kept");
+    t_ok(nb_col_double(st, 4) == 0.125, "double kept");
+    t_ok(nb_col_is_null(st, 5), "null kept");
+    t_ok(!nb_col_is_null(st, 6) && nb_col_bytes(st, 6) == 0, "empty blob is not NULL");
+    t_streq(nb_col_text(st, 7), "héllo", "UTF-8 kept");
+    t_streq(nb_col_text(st, 8), "text", "text type");
+    t_streq(nb_col_text(st, 9), "blob", "blob type");
+
+    /* Stored and read back, not only echoed. */
+    st = nb_sql(NULL, "INSERT INTO fake_items(account, region, name, body)"
+                      " VALUES('1', 'r', ?1, ?2)");
+    nb_bind_textn(st, 1, nul_text, 5);
+    nb_bind_blob(st, 2, blob, sizeof(blob));
+    t_inteq(nb_step(st), NB_DONE, "store text key with NULs");
+    st = nb_sql(NULL, "SELECT body FROM fake_items WHERE name = ?1");
+    nb_bind_textn(st, 1, nul_text, 5);
+    t_ok(nb_step(st) == NB_ROW && nb_col_bytes(st, 0) == sizeof(blob), "found by NUL key");
+    st = nb_sql(NULL, "SELECT count(*) FROM fake_items WHERE name = ?1");
+    nb_bind_text(st, 1, "x");
+    t_ok(nb_step(st) == NB_ROW && nb_col_int(st, 0) == 0, "a prefix before NUL does not match");
+}
+
+static void
+test_reset(void)
+{
+    nb_stmt *st;
+    t_inteq(nb_store_exec("CREATE TABLE other_x(v);"
+                          "CREATE TABLE fakeXitems(v);"
+                          "INSERT INTO other_x VALUES(1), (2);"
+                          "INSERT INTO fakeXitems VALUES(1);"
+                          "INSERT INTO nb_access_keys(key_id, secret, account)"
+                          " VALUES('AKID', 's', '000000000000');"),
+            NB_OK, "make other tables");
+    st = nb_sql(NULL, "INSERT INTO fake_tags VALUES('000000000000', 'us-east-1', 'a', 't')");
+    t_inteq(st ? nb_step(st) : 0, NB_DONE, "a child row");
+    t_ok(count_sql(COUNT_ITEMS) > 0 && count_sql(COUNT_TAGS) == 1, "fake tables have rows");
+
+    t_inteq(nb_store_reset("fake_"), NB_OK, "reset fake_ (parent before child)");
+    t_inteq(count_sql(COUNT_ITEMS), 0, "fake_items empty");
+    t_inteq(count_sql(COUNT_TAGS), 0, "fake_tags empty");
+    t_inteq(count_sql(COUNT_OTHER), 2, "other_x untouched");
+    t_inteq(count_sql(COUNT_FAKEX), 1, "'_' in the prefix is no wildcard");
+
+    /* Inside a call's transaction it joins it. */
+    nb_call call = {0};
+    t_inteq(insert_item(&call, "in-call", 1), NB_OK, "insert in a call");
+    t_inteq(nb_store_reset("fake_"), NB_OK, "reset inside the call");
+    t_inteq(count_sql(COUNT_ITEMS), 0, "emptied inside the call");
+    nb_store_rollback(&call);
+    t_inteq(count_sql(COUNT_ITEMS), 0, "rollback: still empty (the row was never committed)");
+
+    t_inteq(nb_store_reset(NULL), NB_OK, "reset all");
+    t_inteq(count_sql(COUNT_OTHER), 0, "other_x empty");
+    t_inteq(count_sql(COUNT_FAKEX), 0, "fakeXitems empty");
+    t_inteq(count_sql("SELECT count(*) FROM nb_access_keys"), 0, "nb_access_keys empty");
+    t_inteq(count_sql("SELECT count(*) FROM nb_meta"), 1, "nb_meta kept");
+    t_inteq(nb_store_reset("nb_"), NB_OK, "reset nb_");
+    t_inteq(count_sql("SELECT count(*) FROM nb_meta"), 1, "nb_meta kept by nb_ too");
+    t_inteq(nb_store_reset("nothing_"), NB_OK, "reset of no tables");
+}
+
+/* Removes the store's files and the folders made for it. */
+static void
+remove_dir(const char *dir, const char *top)
+{
+    static const char *const names[] = {"nimbus.db", "nimbus.db-wal", "nimbus.db-shm"};
+    char path[512];
+    for (size_t i = 0; i < NB_ARRAY_LEN(names); i++) {
+        snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+        unlink(path);
+    }
+    snprintf(path, sizeof(path), "%s", dir);
+    while (strlen(path) >= strlen(top)) {
+        rmdir(path);
+        char *slash = strrchr(path, '/');
+        if (!slash)
+            break;
+        *slash = '\0';
+    }
+}
+
+static void
+test_disk(void)
+{
+    char top[] = "/tmp/nb_store_XXXXXX";
+    char dir[256], file[300];
+    struct stat sb;
+    nb_call call = {0};
+
+    t_ok(mkdtemp(top) != NULL, "mkdtemp");
+    snprintf(dir, sizeof(dir), "%s/a/b//data/", top);
+    t_inteq(open_store(dir), NB_OK, "open on disk, making folders");
+    t_ok(stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode) && (sb.st_mode & 0777) == 0700,
+         "folder made with mode 0700");
+    snprintf(file, sizeof(file), "%snimbus.db", dir);
+    t_ok(stat(file, &sb) == 0, "nimbus.db exists");
+    nb_stmt *st = nb_sql(NULL, "PRAGMA journal_mode");
+    t_streq(st && nb_step(st) == NB_ROW ? nb_col_text(st, 0) : NULL, "wal", "WAL mode");
+    st = nb_sql(NULL, "PRAGMA synchronous");
+    t_ok(st && nb_step(st) == NB_ROW && nb_col_int(st, 0) == 1, "synchronous NORMAL");
+    st = nb_sql(NULL, "PRAGMA foreign_keys");
+    t_ok(st && nb_step(st) == NB_ROW && nb_col_int(st, 0) == 1, "foreign keys on");
+
+    t_inteq(insert_item(&call, "kept", 7), NB_OK, "insert");
+    t_inteq(nb_store_commit(&call), NB_OK, "commit");
+    t_inteq(insert_item(&call, "dropped", 8), NB_OK, "insert, not committed");
+    nb_store_close(); /* an open transaction is rolled back */
+    nb_store_close(); /* twice is harmless */
+
+    t_inteq(open_store(dir), NB_OK, "reopen");
+    st = nb_sql(NULL, "SELECT name, n FROM fake_items");
+    t_ok(st && nb_step(st) == NB_ROW && strcmp(nb_col_text(st, 0), "kept") == 0 &&
+             nb_col_int(st, 1) == 7 && nb_step(st) == NB_DONE,
+         "committed row kept, uncommitted one gone");
+    t_inteq(count_sql("SELECT count(*) FROM nb_meta"), 1, "one version row after reopen");
+
+    /* A database from a newer nimbus is refused. */
+    t_inteq(nb_store_exec("UPDATE nb_meta SET value = '99' WHERE key = 'schema_version'"), NB_OK,
+            "pretend a newer schema");
+    nb_store_close();
+    t_inteq(nb_store_open(dir), NB_EIO, "newer schema refused");
+    nb_store_close();
+    remove_dir(dir, top);
+
+    /* A data folder that is a file. */
+    snprintf(file, sizeof(file), "%s/file", top);
+    mkdir(top, 0700);
+    FILE *f = fopen(file, "w");
+    if (f)
+        fclose(f);
+    t_inteq(nb_store_open(file), NB_EIO, "a file as data folder: NB_EIO");
+    unlink(file);
+    rmdir(top);
+}
+
+int
+main(void)
+{
+    nb_log_level = NB_LOG_OFF;
+    test_open_memory();
+    test_cache();
+    test_transactions();
+    test_binding();
+    test_reset();
+    nb_store_close();
+    t_ok(open_store(NULL) == NB_OK && count_sql(COUNT_ITEMS) == 0,
+         "a new in-memory store starts empty");
+    nb_store_close();
+    test_disk();
+    return t_done();
+}
