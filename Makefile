@@ -105,6 +105,9 @@ $(B)/fuzz/%: fuzz/%.c $(FUZZ_LIB_OBJ)
 
 fuzz-build: $(FUZZ_BIN)
 
+# keep the fuzz objects: they are intermediate files to make
+.SECONDARY:
+
 fuzz-long: fuzz-build
 	./scripts/fuzz.sh 300
 

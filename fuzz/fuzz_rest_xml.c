@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "../tests/unit/core/fake_call.h" /* nb_fail for a program without call.c */
+#include "../tests/unit/core/fake_call.h"         /* nb_fail for a program without call.c */
 #include "../tests/unit/gen/restxml_test_model.c" /* the fixture tables */
 #include "core/arena.h"
 #include "core/call.h"

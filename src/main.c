@@ -67,9 +67,9 @@ static const char usage_text[] =
     "  -V, --version        print the version\n";
 
 typedef struct opts {
-    int detach;        /* -d */
-    double timeout;    /* wait --timeout */
-    int port_given;    /* --port or NIMBUS_PORT was set */
+    int detach;     /* -d */
+    double timeout; /* wait --timeout */
+    int port_given; /* --port or NIMBUS_PORT was set */
 } opts;
 
 static void
@@ -143,21 +143,31 @@ parse_opts(int argc, char **argv, opts *o)
     optind = 1;
     while ((c = getopt_long(argc, argv, "+p:dhV", long_opts, NULL)) != -1) {
         switch (c) {
-        case O_HOST: nb_cfg.host = optarg; break;
+        case O_HOST:
+            nb_cfg.host = optarg;
+            break;
         case 'p':
             if (parse_port(optarg, &nb_cfg.port))
                 usage_error("bad port '%s'", optarg);
             o->port_given = 1;
             break;
-        case O_DATA: nb_cfg.data_dir = optarg; break;
+        case O_DATA:
+            nb_cfg.data_dir = optarg;
+            break;
         case O_LOG:
             nb_cfg.log_level = nb_log_parse_level(optarg);
             if (nb_cfg.log_level < 0)
                 usage_error("bad log level '%s'", optarg);
             break;
-        case O_REGION: nb_cfg.default_region = optarg; break;
-        case O_VERIFY: nb_cfg.verify_signatures = 1; break;
-        case 'd': o->detach = 1; break;
+        case O_REGION:
+            nb_cfg.default_region = optarg;
+            break;
+        case O_VERIFY:
+            nb_cfg.verify_signatures = 1;
+            break;
+        case 'd':
+            o->detach = 1;
+            break;
         case O_TIMEOUT: {
             char *end;
             o->timeout = strtod(optarg, &end);
@@ -165,8 +175,12 @@ parse_opts(int argc, char **argv, opts *o)
                 usage_error("bad timeout '%s'", optarg);
             break;
         }
-        case 'h': fputs(usage_text, stdout); exit(0);
-        case 'V': printf("nimbus %s\n", NB_VERSION); exit(0);
+        case 'h':
+            fputs(usage_text, stdout);
+            exit(0);
+        case 'V':
+            printf("nimbus %s\n", NB_VERSION);
+            exit(0);
         default:
             usage_error("unknown or incomplete option '%s'", argv[optind - 1]);
         }

@@ -490,6 +490,11 @@ class Tables:
         ]))
 
     def add_operations(self):
+        def no_auth(op):
+            # botocore marks operations callers may send unsigned both ways
+            auth = op.get("auth")
+            return op.get("authtype") == "none" or auth == ["smithy.api#noAuth"]
+
         ops = self.model.get("operations", {})
         for oname in sorted(ops, key=lambda s: s.encode()):
             op = ops[oname]
@@ -515,6 +520,7 @@ class Tables:
                 str(status),
                 str(len(errs)),
                 str(first if errs else 0),
+                "NB_OF_NOAUTH" if no_auth(op) else "0",
             ])
 
     def metadata(self):

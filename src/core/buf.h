@@ -12,10 +12,10 @@
 #include "str.h"
 
 typedef struct nb_buf {
-    char *p;      /* bytes, always NUL-terminated when len > 0; may be NULL */
-    size_t len;   /* bytes in use, not counting the NUL */
-    size_t cap;   /* bytes allocated */
-    size_t max;   /* bound on len */
+    char *p;    /* bytes, always NUL-terminated when len > 0; may be NULL */
+    size_t len; /* bytes in use, not counting the NUL */
+    size_t cap; /* bytes allocated */
+    size_t max; /* bound on len */
 } nb_buf;
 
 void nb_buf_init(nb_buf *b, size_t max);

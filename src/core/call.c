@@ -128,8 +128,8 @@ log_line(nb_call *call, int status)
             call->op_name ? call->op_name : (call->http ? call->http->url : "-"), status, ms,
             call->err_code ? " " : "", call->err_code ? call->err_code : "");
     if (nb_log_level <= NB_LOG_DEBUG && call->http && call->resp) {
-        nb_debug("request body: %.*s", (int)(call->http->body_len > 4096 ? 4096
-                                                                           : call->http->body_len),
+        nb_debug("request body: %.*s",
+                 (int)(call->http->body_len > 4096 ? 4096 : call->http->body_len),
                  call->http->body);
         nb_debug("response body: %.*s",
                  (int)(call->resp->body.len > 4096 ? 4096 : call->resp->body.len),

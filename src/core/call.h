@@ -16,32 +16,32 @@
 typedef void (*nb_call_cb)(nb_call *call, int rc, void *ud);
 
 struct nb_call {
-    nb_arena *arena;             /* owns everything the call makes */
-    const nb_service *svc;       /* the service, or NULL for raw routes */
-    const nb_model *model;       /* the model its protocol speaks */
-    const nb_operation *op;      /* the operation, or NULL */
+    nb_arena *arena;              /* owns everything the call makes */
+    const nb_service *svc;        /* the service, or NULL for raw routes */
+    const nb_model *model;        /* the model its protocol speaks */
+    const nb_operation *op;       /* the operation, or NULL */
     const struct nb_proto *proto; /* the codec in use, or NULL */
-    const nb_http_req *http;     /* the request, or NULL for background work */
-    nb_value *in;                /* decoded input, or NULL */
-    nb_value *out;               /* result tree being built */
-    char account[13];            /* 12-digit account id */
-    char region[32];             /* e.g. "us-east-1" */
-    char request_id[40];         /* UUID, also in x-amzn-RequestId */
-    const char *access_key;      /* access key id from the signature, or "" */
-    double now;                  /* clock at start, epoch seconds (ms) */
-    int64_t start_ns;            /* monotonic start, for the log line */
+    const nb_http_req *http;      /* the request, or NULL for background work */
+    nb_value *in;                 /* decoded input, or NULL */
+    nb_value *out;                /* result tree being built */
+    char account[13];             /* 12-digit account id */
+    char region[32];              /* e.g. "us-east-1" */
+    char request_id[40];          /* UUID, also in x-amzn-RequestId */
+    const char *access_key;       /* access key id from the signature, or "" */
+    double now;                   /* clock at start, epoch seconds (ms) */
+    int64_t start_ns;             /* monotonic start, for the log line */
     /* The AWS error, once nb_fail() was called. */
-    const char *err_code;        /* error shape name or code */
-    const char *err_msg;         /* message, or NULL */
-    int err_status;              /* HTTP status, or 0 to take the model's */
-    nb_value *err_fields;        /* extra members of the error shape, or NULL */
+    const char *err_code; /* error shape name or code */
+    const char *err_msg;  /* message, or NULL */
+    int err_status;       /* HTTP status, or 0 to take the model's */
+    nb_value *err_fields; /* extra members of the error shape, or NULL */
     /* Waiting calls. */
-    nb_call_cb done_cb;          /* set by the server; run by nb_call_done */
-    void *done_ud;               /* its argument */
-    void *conn;                  /* server's connection handle, opaque */
-    nb_http_resp *resp;          /* where the response goes (server-owned) */
-    const char *op_name;         /* operation name for the log line */
-    int in_txn;                  /* a store transaction is open */
+    nb_call_cb done_cb;  /* set by the server; run by nb_call_done */
+    void *done_ud;       /* its argument */
+    void *conn;          /* server's connection handle, opaque */
+    nb_http_resp *resp;  /* where the response goes (server-owned) */
+    const char *op_name; /* operation name for the log line */
+    int in_txn;          /* a store transaction is open */
 };
 
 /* Raise an AWS error: code names the error shape in the model (or is a

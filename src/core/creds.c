@@ -82,8 +82,7 @@ nb_creds_new_key_id(nb_call *call, const char *prefix, const char *account)
 const char *
 nb_creds_new_secret(nb_call *call)
 {
-    static const char alnum[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    static const char alnum[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     unsigned char raw[40];
     if (RAND_bytes(raw, sizeof(raw)) != 1)
         return NULL;

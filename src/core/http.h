@@ -20,15 +20,15 @@ typedef struct nb_header {
 } nb_header;
 
 struct nb_http_req {
-    const char *method;   /* "GET", "POST", ... */
-    const char *url;      /* path as sent, still percent-encoded, no query */
-    const char *query;    /* raw query string after '?', "" when none */
-    const char *host;     /* Host header, or "" */
-    nb_header *headers;   /* every header, names lower-cased */
-    size_t nheaders;      /* number of headers */
-    const char *body;     /* request body (NUL after it), "" when none */
-    size_t body_len;      /* bytes in body */
-    uint16_t local_port;  /* port the request came in on */
+    const char *method;  /* "GET", "POST", ... */
+    const char *url;     /* path as sent, still percent-encoded, no query */
+    const char *query;   /* raw query string after '?', "" when none */
+    const char *host;    /* Host header, or "" */
+    nb_header *headers;  /* every header, names lower-cased */
+    size_t nheaders;     /* number of headers */
+    const char *body;    /* request body (NUL after it), "" when none */
+    size_t body_len;     /* bytes in body */
+    uint16_t local_port; /* port the request came in on */
 };
 
 /* The first header named lname (lower case), or NULL. */
@@ -40,18 +40,17 @@ const char *nb_http_query_param(nb_arena *a, const nb_http_req *req, const char 
 #define NB_RESP_HEADERS_MAX 32
 
 struct nb_http_resp {
-    int status;                              /* HTTP status code */
-    nb_header headers[NB_RESP_HEADERS_MAX];  /* extra headers; arena strings */
-    size_t nheaders;                         /* number used */
-    const char *content_type;                /* Content-Type, or NULL for none */
-    nb_buf body;                             /* owned; freed after sending */
+    int status;                             /* HTTP status code */
+    nb_header headers[NB_RESP_HEADERS_MAX]; /* extra headers; arena strings */
+    size_t nheaders;                        /* number used */
+    const char *content_type;               /* Content-Type, or NULL for none */
+    nb_buf body;                            /* owned; freed after sending */
 };
 
 /* Adds a response header (name and value copied into arena a). */
 int nb_resp_header(nb_arena *a, nb_http_resp *resp, const char *name, const char *value);
 /* Sets status, content type and a copied body in one go. */
-int nb_resp_text(nb_http_resp *resp, int status, const char *ctype, const char *body,
-                 size_t len);
+int nb_resp_text(nb_http_resp *resp, int status, const char *ctype, const char *body, size_t len);
 
 /* Percent-decoding (form and URI): '+' becomes a space when plus is set.
  * Returns the decoded length, or -1 on a malformed escape. dst must hold

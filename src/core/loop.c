@@ -20,22 +20,22 @@ typedef struct fd_entry {
 } fd_entry;
 
 typedef struct timer {
-    int64_t when_ns;  /* monotonic deadline */
-    nb_timer_id id;   /* unique id; 0 marks a cancelled entry */
-    nb_timer_cb cb;   /* callback */
-    void *ud;         /* its argument */
+    int64_t when_ns; /* monotonic deadline */
+    nb_timer_id id;  /* unique id; 0 marks a cancelled entry */
+    nb_timer_cb cb;  /* callback */
+    void *ud;        /* its argument */
 } timer;
 
 static struct {
-    int epfd;                    /* epoll instance */
-    fd_entry *fds;               /* by fd */
-    int nfds;                    /* entries in fds */
-    timer *heap;                 /* min-heap on when_ns */
-    size_t nheap, capheap;       /* used, allocated */
-    nb_timer_id next_id;         /* next timer id */
-    int stop;                    /* set by nb_loop_stop */
-    int64_t (*before)(void *);   /* before-wait hook */
-    void *before_ud;             /* its argument */
+    int epfd;                  /* epoll instance */
+    fd_entry *fds;             /* by fd */
+    int nfds;                  /* entries in fds */
+    timer *heap;               /* min-heap on when_ns */
+    size_t nheap, capheap;     /* used, allocated */
+    nb_timer_id next_id;       /* next timer id */
+    int stop;                  /* set by nb_loop_stop */
+    int64_t (*before)(void *); /* before-wait hook */
+    void *before_ud;           /* its argument */
 } L = {.epfd = -1};
 
 int64_t

@@ -201,7 +201,7 @@ utf8_count(const char *s, size_t len)
     return n;
 }
 
-static int print_value(nb_buf *b, const nb_value *v);
+static int print_value(const vctx *c, nb_buf *b, const nb_value *v, uint32_t shape, size_t stop);
 
 /* A double as Java prints it, near enough: "100.0", "1.5". */
 static int
@@ -224,32 +224,52 @@ print_double(nb_buf *b, double d)
     return nb_buf_adds(b, tmp);
 }
 
-/* Children of a container as "a, b" or "k=v, k2=v2". */
-static int
-print_children(nb_buf *b, const nb_value *v, int keys)
+/* The shape of child ch of container v (of shape idx), or NB_NO_SHAPE. */
+static uint32_t
+child_shape(const vctx *c, uint32_t idx, const nb_value *v, const nb_value *ch)
 {
-    int rc = NB_OK;
-    for (const nb_value *c = nb_first(v); c && !rc; c = c->next) {
-        if (c != v->u.c.first)
+    const nb_shape *s = nb_model_shape(c->m, idx);
+    const nb_member *mb = NULL;
+    if (!s)
+        return NB_NO_SHAPE;
+    if (v->type == NB_V_STRUCT && s->type == NB_T_STRUCTURE && ch->key)
+        mb = nb_shape_member(c->m, s, ch->key, ch->klen);
+    else if (v->type == NB_V_LIST && s->type == NB_T_LIST && s->nmembers >= 1)
+        mb = member_at(c, s, 0);
+    else if (v->type == NB_V_MAP && s->type == NB_T_MAP && s->nmembers >= 2)
+        mb = member_at(c, s, 1);
+    return mb ? mb->shape : NB_NO_SHAPE;
+}
+
+/* Children of a container as "a, b" or "k=v, k2=v2", until stop. */
+static int
+print_children(const vctx *c, nb_buf *b, const nb_value *v, uint32_t shape, size_t stop)
+{
+    int rc = NB_OK, keys = v->type != NB_V_LIST;
+    for (const nb_value *ch = nb_first(v); ch && !rc && b->len <= stop; ch = ch->next) {
+        if (ch != v->u.c.first)
             rc = nb_buf_add(b, ", ", 2);
-        if (!rc && keys && c->key)
-            rc = nb_buf_add(b, c->key, c->klen);
+        if (!rc && keys && ch->key)
+            rc = nb_buf_add(b, ch->key, ch->klen);
         if (!rc && keys)
             rc = nb_buf_addc(b, '=');
         if (!rc)
-            rc = print_value(b, c);
-        if (!rc && b->len > VALUE_PRINT_MAX)
-            break;
+            rc = print_value(c, b, ch, child_shape(c, shape, v, ch), stop);
     }
     return rc;
 }
 
-/* A value as Java's toString would show it inside AWS's message. */
+/* A value as Java's toString would show it inside AWS's message, with
+ * sensitive members inside it masked the way AWS's Java SDK masks them.
+ * Printing stops soon after the buffer passes stop bytes. */
 static int
-print_value(nb_buf *b, const nb_value *v)
+print_value(const vctx *c, nb_buf *b, const nb_value *v, uint32_t shape, size_t stop)
 {
+    const nb_shape *s = nb_model_shape(c->m, shape);
     char tmp[32];
     int rc;
+    if (s && (s->flags & NB_SF_SENSITIVE))
+        return nb_buf_adds(b, "*** Sensitive Data Redacted ***");
     switch (v->type) {
     case NB_V_NULL:
         return nb_buf_adds(b, "null");
@@ -268,23 +288,24 @@ print_value(nb_buf *b, const nb_value *v)
     case NB_V_LIST:
         rc = nb_buf_addc(b, '[');
         if (!rc)
-            rc = print_children(b, v, 0);
+            rc = print_children(c, b, v, shape, stop);
         return rc ? rc : nb_buf_addc(b, ']');
     case NB_V_STRUCT:
     case NB_V_MAP:
         rc = nb_buf_addc(b, '{');
         if (!rc)
-            rc = print_children(b, v, 1);
+            rc = print_children(c, b, v, shape, stop);
         return rc ? rc : nb_buf_addc(b, '}');
     }
     return NB_OK;
 }
 
 /* Starts one violation: "Value '<v>' at '<path>' failed to satisfy
- * constraint: " (v NULL: "Value null"; sensitive: "Value at"). The
- * caller appends the constraint text. */
+ * constraint: " (v NULL: "Value null"; hide: "Value at", for sensitive
+ * values). shape is v's, for masking what is inside it. The caller
+ * appends the constraint text. */
 static int
-violation(vctx *c, const nb_value *v, const nb_shape *s)
+violation(vctx *c, const nb_value *v, uint32_t shape, int hide)
 {
     nb_buf *b = &c->msg;
     int rc = NB_OK;
@@ -297,11 +318,11 @@ violation(vctx *c, const nb_value *v, const nb_shape *s)
         rc = nb_buf_adds(b, "Value ");
     if (!rc && !v)
         rc = nb_buf_adds(b, "null ");
-    if (!rc && v && !(s->flags & NB_SF_SENSITIVE)) {
+    if (!rc && v && !hide) {
         size_t mark = b->len;
         rc = nb_buf_addc(b, '\'');
         if (!rc)
-            rc = print_value(b, v);
+            rc = print_value(c, b, v, shape, mark + VALUE_PRINT_MAX);
         if (!rc && b->len - mark > VALUE_PRINT_MAX) {
             size_t cut = mark + VALUE_PRINT_MAX;
             while (cut > mark && ((unsigned char)b->p[cut] & 0xC0) == 0x80)
@@ -315,6 +336,18 @@ violation(vctx *c, const nb_value *v, const nb_shape *s)
     if (!rc)
         rc = nb_buf_addf(b, "at '%s' failed to satisfy constraint: ", c->path);
     return rc;
+}
+
+static int
+is_sensitive(const nb_shape *s)
+{
+    return s && (s->flags & NB_SF_SENSITIVE);
+}
+
+static uint32_t
+idx_of(const vctx *c, const nb_shape *s)
+{
+    return (uint32_t)(s - c->m->shapes);
 }
 
 /* Keeps a real failure; running past MSG_MAX is not one. */
@@ -411,7 +444,7 @@ check_scalar(vctx *c, const nb_shape *s, const nb_value *v)
     for (int k = 0; k < K_COUNT && !rc; k++) {
         if (!has_constraint(s, k) || !breaks(c, s, v, k))
             continue;
-        rc = violation(c, v, s);
+        rc = violation(c, v, idx_of(c, s), is_sensitive(s));
         if (!rc)
             rc = constraint_text(c, s, k, &c->msg);
     }
@@ -441,7 +474,7 @@ check_items(vctx *c, const nb_shape *cs, const nb_value *v, const nb_shape *item
     }
     if (!bad)
         return;
-    rc = violation(c, v, cs);
+    rc = violation(c, v, idx_of(c, cs), is_sensitive(cs) || is_sensitive(item));
     if (!rc)
         rc = nb_buf_addf(&c->msg, "%s must satisfy constraint: [", label);
     for (int k = 0; k < K_COUNT && !rc; k++) {
@@ -471,13 +504,13 @@ check_count(vctx *c, const nb_shape *s, const nb_value *v)
     int rc = NB_OK;
     int64_t cnt = (int64_t)v->u.c.n;
     if ((s->flags & NB_SF_HAS_MAX) && cnt > s->max) {
-        rc = violation(c, v, s);
+        rc = violation(c, v, idx_of(c, s), is_sensitive(s));
         if (!rc)
             rc = nb_buf_addf(&c->msg, "Member must have length less than or equal to %lld",
                              (long long)s->max);
     }
     if (!rc && (s->flags & NB_SF_HAS_MIN) && cnt < s->min) {
-        rc = violation(c, v, s);
+        rc = violation(c, v, idx_of(c, s), is_sensitive(s));
         if (!rc)
             rc = nb_buf_addf(&c->msg, "Member must have length greater than or equal to %lld",
                              (long long)s->min);
@@ -541,7 +574,7 @@ check_struct(vctx *c, const nb_shape *s, const nb_value *v, int depth)
         size_t old = path_push(c, mb->name, strlen(mb->name), 1);
         if (!mv || mv->type == NB_V_NULL) {
             if (mb->flags & NB_MF_REQUIRED) {
-                int rc = violation(c, NULL, s);
+                int rc = violation(c, NULL, NB_NO_SHAPE, 0);
                 if (!rc)
                     rc = nb_buf_adds(&c->msg, "Member must not be null");
                 note_rc(c, rc);

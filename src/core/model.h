@@ -32,33 +32,33 @@ enum nb_type {
 };
 
 /* Shape flags. */
-#define NB_SF_HAS_MIN 0x0001    /* min is set (length, or value for numbers) */
-#define NB_SF_HAS_MAX 0x0002    /* max is set */
-#define NB_SF_FLATTENED 0x0004  /* list/map is flattened (XML, query) */
-#define NB_SF_EXCEPTION 0x0008  /* an error shape */
-#define NB_SF_UNION 0x0010      /* structure with at most one member set */
-#define NB_SF_SENSITIVE 0x0020  /* value is not logged */
-#define NB_SF_STREAMING 0x0040  /* blob body streamed (S3 objects) */
-#define NB_SF_EVENTSTREAM 0x0080 /* event stream structure */
-#define NB_SF_DOCUMENT 0x0100   /* free-form document (structure "document") */
+#define NB_SF_HAS_MIN 0x0001      /* min is set (length, or value for numbers) */
+#define NB_SF_HAS_MAX 0x0002      /* max is set */
+#define NB_SF_FLATTENED 0x0004    /* list/map is flattened (XML, query) */
+#define NB_SF_EXCEPTION 0x0008    /* an error shape */
+#define NB_SF_UNION 0x0010        /* structure with at most one member set */
+#define NB_SF_SENSITIVE 0x0020    /* value is not logged */
+#define NB_SF_STREAMING 0x0040    /* blob body streamed (S3 objects) */
+#define NB_SF_EVENTSTREAM 0x0080  /* event stream structure */
+#define NB_SF_DOCUMENT 0x0100     /* free-form document (structure "document") */
 #define NB_SF_SENDER_FAULT 0x0200 /* error caused by the sender (400-class) */
 
 /* Timestamp formats (shape or member "timestampFormat"). */
 enum nb_tsfmt {
     NB_TS_DEFAULT = 0, /* the protocol's own default for that location */
     NB_TS_ISO8601,
-    NB_TS_RFC822,      /* HTTP date */
-    NB_TS_EPOCH,       /* unixTimestamp */
+    NB_TS_RFC822, /* HTTP date */
+    NB_TS_EPOCH,  /* unixTimestamp */
 };
 
 /* Where a member lives on the wire (botocore "location"). */
 enum nb_loc {
     NB_LOC_BODY = 0,
-    NB_LOC_URI,         /* path label {Name} or {Name+} */
-    NB_LOC_QUERY,       /* querystring */
-    NB_LOC_HEADER,      /* one header */
-    NB_LOC_HEADERS,     /* every header with the wire name as prefix (map) */
-    NB_LOC_STATUS,      /* the HTTP status code (output only) */
+    NB_LOC_URI,     /* path label {Name} or {Name+} */
+    NB_LOC_QUERY,   /* querystring */
+    NB_LOC_HEADER,  /* one header */
+    NB_LOC_HEADERS, /* every header with the wire name as prefix (map) */
+    NB_LOC_STATUS,  /* the HTTP status code (output only) */
 };
 
 /* Member flags. */
@@ -73,54 +73,59 @@ enum nb_loc {
 /* Protocols (metadata "protocol"). */
 enum nb_protocol {
     NB_P_QUERY = 1,
-    NB_P_JSON,      /* awsJson1_0 / awsJson1_1: see json_version */
+    NB_P_JSON, /* awsJson1_0 / awsJson1_1: see json_version */
     NB_P_REST_JSON,
     NB_P_REST_XML,
-    NB_P_EC2,       /* not served; kept so the generator can say so */
+    NB_P_EC2, /* not served; kept so the generator can say so */
 };
 
 struct nb_shape {
-    const char *name;   /* shape name in the model */
-    uint8_t type;       /* enum nb_type */
-    uint8_t tsfmt;      /* enum nb_tsfmt for timestamps */
-    uint16_t flags;     /* NB_SF_* */
-    uint16_t nmembers;  /* struct: members; list: 1 (the item); map: 2 (key, value) */
-    uint32_t members;   /* index of the first in model->members */
-    uint16_t nenum;     /* number of enum values (strings only) */
-    uint32_t enums;     /* index of the first in model->strings */
-    int64_t min;        /* length (string, blob, list, map) or value (numbers) */
-    int64_t max;        /* likewise; only when NB_SF_HAS_MAX */
-    const char *wire;   /* shape "locationName" (XML element name), or NULL */
-    const char *xmlns;  /* shape "xmlNamespace" uri, or NULL */
+    const char *name;         /* shape name in the model */
+    uint8_t type;             /* enum nb_type */
+    uint8_t tsfmt;            /* enum nb_tsfmt for timestamps */
+    uint16_t flags;           /* NB_SF_* */
+    uint16_t nmembers;        /* struct: members; list: 1 (the item); map: 2 (key, value) */
+    uint32_t members;         /* index of the first in model->members */
+    uint16_t nenum;           /* number of enum values (strings only) */
+    uint32_t enums;           /* index of the first in model->strings */
+    int64_t min;              /* length (string, blob, list, map) or value (numbers) */
+    int64_t max;              /* likewise; only when NB_SF_HAS_MAX */
+    const char *wire;         /* shape "locationName" (XML element name), or NULL */
+    const char *xmlns;        /* shape "xmlNamespace" uri, or NULL */
     const char *xmlns_prefix; /* its prefix (S3 Grantee: "xsi"), or NULL */
-    const char *err_code; /* exception: error "code" (query/XML), or NULL */
-    uint16_t err_status;  /* exception: httpStatusCode, or 0 (then 400) */
+    const char *err_code;     /* exception: error "code" (query/XML), or NULL */
+    uint16_t err_status;      /* exception: httpStatusCode, or 0 (then 400) */
 };
 
 struct nb_member {
-    const char *name;   /* member name (tree key); list item: "member" */
-    const char *wire;   /* "locationName", or NULL to use name */
-    const char *xmlns;  /* member "xmlNamespace" uri, or NULL */
+    const char *name;         /* member name (tree key); list item: "member" */
+    const char *wire;         /* "locationName", or NULL to use name */
+    const char *xmlns;        /* member "xmlNamespace" uri, or NULL */
     const char *xmlns_prefix; /* its prefix, or NULL */
-    uint32_t shape;     /* index in model->shapes */
-    uint8_t loc;        /* enum nb_loc */
-    uint8_t flags;      /* NB_MF_* */
-    uint8_t tsfmt;      /* member-level timestampFormat, or 0 */
+    uint32_t shape;           /* index in model->shapes */
+    uint8_t loc;              /* enum nb_loc */
+    uint8_t flags;            /* NB_MF_* */
+    uint8_t tsfmt;            /* member-level timestampFormat, or 0 */
 };
 
 #define NB_NO_SHAPE UINT32_MAX
 
 struct nb_operation {
-    const char *name;       /* "GetCallerIdentity" */
-    const char *method;     /* "POST" */
-    const char *uri;        /* requestUri, e.g. "/{Bucket}/{Key+}?uploads" */
-    uint32_t input;         /* shape index, or NB_NO_SHAPE */
-    uint32_t output;        /* shape index, or NB_NO_SHAPE */
+    const char *name;           /* "GetCallerIdentity" */
+    const char *method;         /* "POST" */
+    const char *uri;            /* requestUri, e.g. "/{Bucket}/{Key+}?uploads" */
+    uint32_t input;             /* shape index, or NB_NO_SHAPE */
+    uint32_t output;            /* shape index, or NB_NO_SHAPE */
     const char *result_wrapper; /* query: output "resultWrapper", or NULL */
-    uint16_t http_status;   /* "responseCode", 200 by default */
-    uint16_t nerrors;       /* number of error shapes */
-    uint32_t errors;        /* index of the first in model->errors */
+    uint16_t http_status;       /* "responseCode", 200 by default */
+    uint16_t nerrors;           /* number of error shapes */
+    uint32_t errors;            /* index of the first in model->errors */
+    uint8_t flags;              /* NB_OF_* */
 };
+
+/* Operation flags. */
+#define NB_OF_NOAUTH 0x01 /* "authtype": "none" / smithy.api#noAuth: callers
+                             may send it unsigned (AssumeRoleWithWebIdentity) */
 
 struct nb_model {
     const char *service_id;      /* metadata serviceId, "STS" */
@@ -135,12 +140,12 @@ struct nb_model {
     const char *source;          /* where the tables came from: "botocore 1.43.11" */
     const nb_shape *shapes;      /* every shape, by index */
     uint32_t nshapes;
-    const nb_member *members;    /* members of all shapes, grouped by shape */
+    const nb_member *members; /* members of all shapes, grouped by shape */
     uint32_t nmembers;
-    const nb_operation *ops;     /* sorted by name (strcmp) */
+    const nb_operation *ops; /* sorted by name (strcmp) */
     uint32_t nops;
-    const uint32_t *errors;      /* operation error lists: shape indexes */
-    const char *const *strings;  /* enum values of all shapes */
+    const uint32_t *errors;     /* operation error lists: shape indexes */
+    const char *const *strings; /* enum values of all shapes */
 };
 
 /* Lookups. NULL when absent. */
@@ -152,8 +157,8 @@ const nb_shape *nb_model_shape_by_name(const nb_model *m, const char *name);
  * name). NULL when absent. */
 const nb_member *nb_shape_member(const nb_model *m, const nb_shape *s, const char *name,
                                  size_t len);
-const nb_member *nb_shape_member_wire(const nb_model *m, const nb_shape *s,
-                                      const char *wire, size_t len);
+const nb_member *nb_shape_member_wire(const nb_model *m, const nb_shape *s, const char *wire,
+                                      size_t len);
 static inline const char *
 nb_member_wire(const nb_member *mb)
 {

@@ -15,12 +15,12 @@
  * later with nb_call_done(). */
 #define NB_OK 0
 #define NB_PENDING 1
-#define NB_EAWS (-1)     /* an AWS error is set on the call (nb_fail) */
-#define NB_ENOMEM (-2)   /* out of memory or over a bound */
+#define NB_EAWS (-1)      /* an AWS error is set on the call (nb_fail) */
+#define NB_ENOMEM (-2)    /* out of memory or over a bound */
 #define NB_EINTERNAL (-3) /* a bug or an unexpected library failure */
-#define NB_EIO (-4)      /* a system call failed; errno says why */
+#define NB_EIO (-4)       /* a system call failed; errno says why */
 #define NB_ENOTFOUND (-5) /* a lookup found nothing (no AWS error set) */
-#define NB_EINVAL (-6)   /* bad input to an internal function */
+#define NB_EINVAL (-6)    /* bad input to an internal function */
 
 /* Defensive checks on conditions that "cannot happen" (SQLite). In debug
  * and sanitizer builds they abort; in release they are evaluated. */

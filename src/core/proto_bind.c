@@ -224,8 +224,8 @@ fmt_blob(nb_arena *a, const char *p, size_t n, const char **out, size_t *len)
 }
 
 int
-nb_bind_format_scalar(nb_arena *a, const nb_model *m, uint32_t shape, int tsfmt,
-                      const nb_value *v, const char **out, size_t *len)
+nb_bind_format_scalar(nb_arena *a, const nb_model *m, uint32_t shape, int tsfmt, const nb_value *v,
+                      const char **out, size_t *len)
 {
     const nb_shape *s = shape_of(m, shape);
     int type = s ? s->type : 0;
@@ -274,8 +274,8 @@ nb_bind_format_scalar(nb_arena *a, const nb_model *m, uint32_t shape, int tsfmt,
 
 /* Converts one text into the tree under mb, or reports it as bad. */
 static int
-put_scalar(nb_call *call, const nb_member *mb, uint32_t shape, int tsfmt, const char *p,
-           size_t len, nb_value *into, nb_bind_bad_fn bad)
+put_scalar(nb_call *call, const nb_member *mb, uint32_t shape, int tsfmt, const char *p, size_t len,
+           nb_value *into, nb_bind_bad_fn bad)
 {
     nb_value *v;
     int rc = nb_bind_parse_scalar(call->arena, call->model, shape, tsfmt, p, len, &v);
@@ -295,8 +295,8 @@ bind_label(nb_call *call, const nb_member *mb, const nb_rest_match *mt, nb_value
     const nb_rest_label *l = mt ? nb_rest_label_get(mt, nb_member_wire(mb)) : NULL;
     if (!l)
         return NB_OK;
-    return put_scalar(call, mb, mb->shape, nb_bind_tsfmt(call->model, mb, NB_TS_ISO8601),
-                      l->value, l->len, in, bad);
+    return put_scalar(call, mb, mb->shape, nb_bind_tsfmt(call->model, mb, NB_TS_ISO8601), l->value,
+                      l->len, in, bad);
 }
 
 static int
@@ -314,8 +314,8 @@ bind_query(nb_call *call, const nb_member *mb, const nb_rest_match *mt, nb_value
         if (q->klen != wl || memcmp(q->key, w, wl) != 0)
             continue;
         if (s->type != NB_T_LIST)
-            return put_scalar(call, mb, mb->shape, nb_bind_tsfmt(m, mb, NB_TS_ISO8601),
-                              q->val, q->vlen, in, bad);
+            return put_scalar(call, mb, mb->shape, nb_bind_tsfmt(m, mb, NB_TS_ISO8601), q->val,
+                              q->vlen, in, bad);
         if (!list && !(list = nb_set_list(in, mb->name)))
             return NB_ENOMEM;
         const nb_member *item = member_at(m, s, 0);
@@ -348,8 +348,8 @@ query_taken(const nb_model *m, const nb_shape *s, const nb_rest_qparam *q)
 /* A map bound to the query: every parameter no other member took. Values
  * that are lists collect repeated keys (Smithy httpQueryParams). */
 static int
-bind_query_map(nb_call *call, const nb_member *mb, const nb_shape *parent,
-               const nb_rest_match *mt, nb_value *in, nb_bind_bad_fn bad)
+bind_query_map(nb_call *call, const nb_member *mb, const nb_shape *parent, const nb_rest_match *mt,
+               nb_value *in, nb_bind_bad_fn bad)
 {
     const nb_model *m = call->model;
     const nb_shape *s = shape_of(m, mb->shape);
@@ -372,8 +372,8 @@ bind_query_map(nb_call *call, const nb_member *mb, const nb_shape *parent,
                     return rc;
             }
             const nb_member *item = member_at(m, vs, 0);
-            rc = put_scalar(call, mb, item->shape, nb_bind_tsfmt(m, item, NB_TS_ISO8601),
-                            q->val, q->vlen, have, bad);
+            rc = put_scalar(call, mb, item->shape, nb_bind_tsfmt(m, item, NB_TS_ISO8601), q->val,
+                            q->vlen, have, bad);
         } else if (!have) { /* the first of repeated keys wins */
             nb_value *v;
             rc = nb_bind_parse_scalar(call->arena, m, val->shape,
@@ -454,8 +454,7 @@ weekday_only(const char *p, size_t n)
 }
 
 static int
-header_list(nb_call *call, const nb_member *mb, const char *hv, nb_value *list,
-            nb_bind_bad_fn bad)
+header_list(nb_call *call, const nb_member *mb, const char *hv, nb_value *list, nb_bind_bad_fn bad)
 {
     const nb_model *m = call->model;
     const nb_member *item = member_at(m, shape_of(m, mb->shape), 0);
@@ -584,9 +583,8 @@ bind_raw_payload(nb_call *call, const nb_http_req *req, const nb_member *mb, nb_
     const nb_shape *s = shape_of(call->model, mb->shape);
     if (req->body_len == 0 && !(s->flags & NB_SF_STREAMING))
         return NB_OK;
-    nb_value *v = s->type == NB_T_STRING
-                      ? nb_value_str(call->arena, req->body, req->body_len)
-                      : nb_value_blob(call->arena, req->body, req->body_len);
+    nb_value *v = s->type == NB_T_STRING ? nb_value_str(call->arena, req->body, req->body_len)
+                                         : nb_value_blob(call->arena, req->body, req->body_len);
     return nb_value_put(in, mb->name, strlen(mb->name), v);
 }
 
@@ -606,9 +604,8 @@ nb_bind_decode(nb_call *call, const nb_http_req *req, const nb_rest_match *mt, u
             rc = bind_label(call, mb, mt, in, bad);
             break;
         case NB_LOC_QUERY:
-            rc = shape_of(m, mb->shape)->type == NB_T_MAP
-                     ? bind_query_map(call, mb, s, mt, in, bad)
-                     : bind_query(call, mb, mt, in, bad);
+            rc = shape_of(m, mb->shape)->type == NB_T_MAP ? bind_query_map(call, mb, s, mt, in, bad)
+                                                          : bind_query(call, mb, mt, in, bad);
             break;
         case NB_LOC_HEADER:
             rc = bind_header(call, req, mb, in, bad);
@@ -714,12 +711,11 @@ encode_header(nb_call *call, const nb_member *mb, const nb_value *v, nb_http_res
     } else if ((mb->flags & NB_MF_JSONVALUE) && v->type == NB_V_STR) {
         rc = fmt_blob(call->arena, v->u.s.p, v->u.s.len, &s, &n);
     } else {
-        rc = nb_bind_format_scalar(call->arena, m, mb->shape, nb_bind_tsfmt(m, mb, NB_TS_RFC822),
-                                   v, &s, &n);
+        rc = nb_bind_format_scalar(call->arena, m, mb->shape, nb_bind_tsfmt(m, mb, NB_TS_RFC822), v,
+                                   &s, &n);
     }
     if (rc == NB_EINVAL) {
-        nb_warn("%s: header member %s has a value of the wrong type", call->request_id,
-                mb->name);
+        nb_warn("%s: header member %s has a value of the wrong type", call->request_id, mb->name);
         return NB_OK;
     }
     return rc ? rc : add_header(call, resp, nb_member_wire(mb), s, n);
@@ -738,8 +734,8 @@ encode_headers(nb_call *call, const nb_member *mb, const nb_value *map, nb_http_
                                        nb_bind_tsfmt(m, val, NB_TS_RFC822), c, &s, &n);
         if (rc == NB_EINVAL)
             continue;
-        char *name = rc ? NULL : nb_arena_printf(call->arena, "%s%.*s", prefix, (int)c->klen,
-                                                 c->key);
+        char *name =
+            rc ? NULL : nb_arena_printf(call->arena, "%s%.*s", prefix, (int)c->klen, c->key);
         if (rc || !name)
             return rc ? rc : NB_ENOMEM;
         if (!header_safe(name, strlen(name)))
@@ -763,8 +759,8 @@ encode_raw_payload(nb_http_resp *resp, const nb_value *v, int *raw)
 }
 
 int
-nb_bind_encode(nb_call *call, uint32_t shape, const nb_value *out, nb_http_resp *resp,
-               int *status, int *raw)
+nb_bind_encode(nb_call *call, uint32_t shape, const nb_value *out, nb_http_resp *resp, int *status,
+               int *raw)
 {
     const nb_model *m = call->model;
     const nb_shape *s = shape_of(m, shape);

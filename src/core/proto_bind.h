@@ -33,8 +33,7 @@
 /* A value that does not convert (a label, query parameter or header the
  * member's type cannot hold). The codec raises its protocol's error
  * (nb_fail) and returns NB_EAWS. mb is the member, value its raw text. */
-typedef int (*nb_bind_bad_fn)(nb_call *call, const nb_member *mb, const char *value,
-                              size_t len);
+typedef int (*nb_bind_bad_fn)(nb_call *call, const nb_member *mb, const char *value, size_t len);
 
 /* The timestamp format of a member: its own timestampFormat, else its
  * shape's, else dflt (enum nb_tsfmt). */
@@ -52,8 +51,8 @@ int nb_bind_has_body_members(const nb_model *m, const nb_shape *s);
  * booleans "true"/"false", timestamps in tsfmt (then any format), blobs
  * base64. Returns NB_OK, NB_EINVAL (the text does not convert; nothing is
  * raised), or NB_ENOMEM. */
-int nb_bind_parse_scalar(nb_arena *a, const nb_model *m, uint32_t shape, int tsfmt,
-                         const char *p, size_t len, nb_value **out);
+int nb_bind_parse_scalar(nb_arena *a, const nb_model *m, uint32_t shape, int tsfmt, const char *p,
+                         size_t len, nb_value **out);
 /* A scalar value to text in arena a, the inverse of the above (doubles
  * in the shortest round-trip form; NaN and infinities as "NaN",
  * "Infinity", "-Infinity"). NB_EINVAL for containers or a time out of
@@ -66,8 +65,8 @@ int nb_bind_format_scalar(nb_arena *a, const nb_model *m, uint32_t shape, int ts
  * header or a header prefix, and with the payload member when it is a
  * blob or string (the raw body). Body members and a structure payload
  * are left to the codec. Returns NB_OK, NB_EAWS (from bad()), NB_ENOMEM. */
-int nb_bind_decode(nb_call *call, const nb_http_req *req, const nb_rest_match *mt,
-                   uint32_t shape, nb_value *in, nb_bind_bad_fn bad);
+int nb_bind_decode(nb_call *call, const nb_http_req *req, const nb_rest_match *mt, uint32_t shape,
+                   nb_value *in, nb_bind_bad_fn bad);
 
 /* Response side: from `out` (of output shape `shape`, may be NULL) sets
  * *status (the operation's responseCode, or a statusCode member's

@@ -116,8 +116,8 @@ ser_fail(dec *d, const char *fmt, ...)
     return nb_fail_status(d->call, 400, SER_EXC, "%s", msg);
 }
 
-static const char *const jnames[] = {"null", "boolean", "number", "number",
-                                     "string", "list", "object"};
+static const char *const jnames[] = {"null",   "boolean", "number", "number",
+                                     "string", "list",    "object"};
 
 /* A JSON value of the wrong kind for its shape. The wording is ours. */
 static int
@@ -128,8 +128,7 @@ mismatch(dec *d, const nb_shape *s, const char *where, const nb_json *j)
                     s->name);
 }
 
-static int dec_value(dec *d, uint32_t shape, const char *where, const nb_json *j,
-                     nb_value **out);
+static int dec_value(dec *d, uint32_t shape, const char *where, const nb_json *j, nb_value **out);
 
 /* Members of structure s from object j; with top set, only those the
  * body carries (no location, not the payload). Unknown keys and nulls

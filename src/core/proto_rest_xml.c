@@ -43,8 +43,8 @@
 #include "value.h"
 #include "xml.h"
 
-#define MALFORMED_XML_MSG                                                                     \
-    "The XML you provided was not well-formed or did not validate against our published "     \
+#define MALFORMED_XML_MSG                                                                          \
+    "The XML you provided was not well-formed or did not validate against our published "          \
     "schema"
 
 static const nb_shape *
@@ -174,8 +174,8 @@ x_scalar(xdec *d, const nb_member *mb, uint32_t shape, const char *p, size_t len
                        p[len - 1] == '\r'))
             len--;
     }
-    int rc = nb_bind_parse_scalar(d->a, d->m, shape, nb_bind_tsfmt(d->m, mb, NB_TS_ISO8601), p,
-                                  len, out);
+    int rc = nb_bind_parse_scalar(d->a, d->m, shape, nb_bind_tsfmt(d->m, mb, NB_TS_ISO8601), p, len,
+                                  out);
     return rc == NB_EINVAL ? malformed(d) : rc;
 }
 
@@ -239,8 +239,8 @@ x_flat(xdec *d, const nb_member *mb, const nb_shape *s, const nb_xml_node *n, nb
     for (const nb_xml_node *e = nb_xml_first_child(n); e; e = e->next) {
         if (strcmp(e->name, name) != 0)
             continue;
-        if (!c && !(c = s->type == NB_T_LIST ? nb_set_list(into, mb->name)
-                                             : nb_set_map(into, mb->name)))
+        if (!c &&
+            !(c = s->type == NB_T_LIST ? nb_set_list(into, mb->name) : nb_set_map(into, mb->name)))
             return NB_ENOMEM;
         if (c->u.c.n >= NB_LIST_MAX)
             return malformed(d);
@@ -434,8 +434,8 @@ x_text_of(xenc *e, const nb_member *mb, uint32_t shape, const nb_value *v, const
     return rc;
 }
 
-static void x_elem(xenc *e, const nb_member *mb, uint32_t shape, const char *name,
-                   const char *ns, const char *nsp, const nb_value *v);
+static void x_elem(xenc *e, const nb_member *mb, uint32_t shape, const char *name, const char *ns,
+                   const char *nsp, const nb_value *v);
 
 /* Attributes of structure s from v (xmlAttribute members). */
 static void
@@ -550,7 +550,7 @@ is_head(const nb_call *call)
  * ours come from the call's UUID. x-amz-id-2 (HostId) is opaque base64;
  * here the base64 of the UUID. */
 static int
-s3_ids(nb_call *call, const char **rid, const char **hid)
+amz_ids(nb_call *call, const char **rid, const char **hid)
 {
     char *r = nb_arena_alloc(call->arena, 17);
     size_t n = 0;
@@ -573,7 +573,7 @@ s3_ids(nb_call *call, const char **rid, const char **hid)
 static int
 id_headers(nb_call *call, nb_http_resp *resp, const char **rid, const char **hid)
 {
-    int rc = s3_ids(call, rid, hid);
+    int rc = amz_ids(call, rid, hid);
     if (!rc)
         rc = nb_resp_header(call->arena, resp, "x-amz-request-id", *rid);
     if (!rc)
@@ -598,8 +598,7 @@ encode_body(nb_call *call, const nb_value *out, nb_http_resp *resp)
         const char *nsp = pl->xmlns ? pl->xmlns_prefix : ps->xmlns ? ps->xmlns_prefix : NULL;
         x_chk(&e, nb_xmlw_decl(e.b));
         x_chk(&e, nb_buf_addc(e.b, '\n'));
-        x_elem(&e, pl, pl->shape, pl->wire ? pl->wire : ps->wire ? ps->wire : ps->name, ns, nsp,
-               v);
+        x_elem(&e, pl, pl->shape, pl->wire ? pl->wire : ps->wire ? ps->wire : ps->name, ns, nsp, v);
     } else if (nb_bind_has_body_members(m, s)) {
         const char *name = s->wire ? s->wire : s->name;
         x_chk(&e, nb_xmlw_decl(e.b));
@@ -662,8 +661,8 @@ err_fields_out(xenc *e)
         if (strcmp(c->key, "Code") == 0 || strcmp(c->key, "Message") == 0 ||
             strcmp(c->key, "RequestId") == 0 || strcmp(c->key, "HostId") == 0)
             continue;
-        x_chk(e, nb_bind_format_scalar(e->call->arena, e->m, NB_NO_SHAPE, NB_TS_ISO8601, c, &t,
-                                       &n));
+        x_chk(e,
+              nb_bind_format_scalar(e->call->arena, e->m, NB_NO_SHAPE, NB_TS_ISO8601, c, &t, &n));
         if (!e->rc)
             x_chk(e, nb_xmlw_leaf(e->b, c->key, t, n));
     }

@@ -346,8 +346,7 @@ match_path(const table *tb, const tmpl *t, const char *path, size_t len, span *s
 }
 
 static int
-query_has(const nb_rest_qparam *qp, size_t nq, const char *k, size_t kl, const char *v,
-          size_t vl)
+query_has(const nb_rest_qparam *qp, size_t nq, const char *k, size_t kl, const char *v, size_t vl)
 {
     for (size_t i = 0; i < nq; i++) {
         if (qp[i].klen != kl || memcmp(qp[i].key, k, kl) != 0)
@@ -394,8 +393,8 @@ better(const rank *a, const rank *b)
 }
 
 static void
-rank_of(const table *tb, const tmpl *t, const nb_http_req *req, const nb_rest_qparam *qp,
-        size_t nq, rank *r)
+rank_of(const table *tb, const tmpl *t, const nb_http_req *req, const nb_rest_qparam *qp, size_t nq,
+        rank *r)
 {
     r->nlit = t->nlit;
     r->nq = t->nq;
@@ -519,8 +518,8 @@ req_path(const nb_http_req *req)
 
 /* Labels come out of match_path in template order, greedy included. */
 int
-nb_rest_route(nb_arena *a, const nb_model *m, const nb_http_req *req,
-              nb_rest_prefer_fn prefer, void *ud, nb_rest_match *out)
+nb_rest_route(nb_arena *a, const nb_model *m, const nb_http_req *req, nb_rest_prefer_fn prefer,
+              void *ud, nb_rest_match *out)
 {
     memset(out, 0, sizeof(*out));
     out->miss = NB_REST_NO_PATH;
@@ -574,8 +573,8 @@ nb_rest_route(nb_arena *a, const nb_model *m, const nb_http_req *req,
 }
 
 int
-nb_rest_route_op(nb_arena *a, const nb_model *m, const nb_operation *op,
-                 const nb_http_req *req, nb_rest_match *out)
+nb_rest_route_op(nb_arena *a, const nb_model *m, const nb_operation *op, const nb_http_req *req,
+                 nb_rest_match *out)
 {
     memset(out, 0, sizeof(*out));
     out->miss = NB_REST_NO_PATH;

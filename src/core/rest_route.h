@@ -35,22 +35,23 @@
 #include "model.h"
 #include "nb.h"
 
-/* Labels in one template, at most. AWS: the REST models have at most
- * five (API Gateway); templates with more are skipped with a warning. */
+/* Labels in one template, at most. AWS: in botocore 1.43.11's REST
+ * models the most is five (lexv2-models DeleteSlot); API Gateway has
+ * four, Lambda three. Templates with more are skipped with a warning. */
 #define NB_REST_LABELS_MAX 8
 
 typedef struct nb_rest_label {
-    const char *name; /* label name as in the template, "Key" for {Key+} */
+    const char *name;  /* label name as in the template, "Key" for {Key+} */
     const char *value; /* percent-decoded value in the arena, NUL after */
     size_t len;        /* bytes in value (it may hold a NUL from %00) */
 } nb_rest_label;
 
 /* Why a request matched no operation. */
 enum nb_rest_miss {
-    NB_REST_HIT = 0,    /* an operation was found */
-    NB_REST_NO_PATH,    /* no template matches path and query */
-    NB_REST_NO_METHOD,  /* some template matches, but not for this method */
-    NB_REST_BAD_URI,    /* a label or the query has a malformed escape */
+    NB_REST_HIT = 0,   /* an operation was found */
+    NB_REST_NO_PATH,   /* no template matches path and query */
+    NB_REST_NO_METHOD, /* some template matches, but not for this method */
+    NB_REST_BAD_URI,   /* a label or the query has a malformed escape */
 };
 
 /* One query parameter, percent-decoded ('+' is a space), NUL-terminated. */
@@ -64,12 +65,12 @@ typedef struct nb_rest_qparam {
 } nb_rest_qparam;
 
 typedef struct nb_rest_match {
-    const nb_operation *op;                    /* the operation, or NULL */
-    nb_rest_label labels[NB_REST_LABELS_MAX];  /* its labels, in template order */
-    size_t nlabels;                            /* labels used */
-    int miss;                                  /* enum nb_rest_miss */
-    nb_rest_qparam *query;                     /* the parsed query, arena */
-    size_t nquery;                             /* pairs in query */
+    const nb_operation *op;                   /* the operation, or NULL */
+    nb_rest_label labels[NB_REST_LABELS_MAX]; /* its labels, in template order */
+    size_t nlabels;                           /* labels used */
+    int miss;                                 /* enum nb_rest_miss */
+    nb_rest_qparam *query;                    /* the parsed query, arena */
+    size_t nquery;                            /* pairs in query */
 } nb_rest_match;
 
 /* Splits a raw query string ("a=1&b&c=%20") into decoded pairs in arena
@@ -85,16 +86,16 @@ typedef int (*nb_rest_prefer_fn)(const nb_operation *op, void *ud);
 /* Matches req (method, url, query and, for rule 4, headers) against the
  * templates of m. Returns NB_OK with out->op set; NB_ENOTFOUND with
  * out->miss saying why; NB_ENOMEM. Label values live in arena a. */
-int nb_rest_route(nb_arena *a, const nb_model *m, const nb_http_req *req,
-                  nb_rest_prefer_fn prefer, void *ud, nb_rest_match *out);
+int nb_rest_route(nb_arena *a, const nb_model *m, const nb_http_req *req, nb_rest_prefer_fn prefer,
+                  void *ud, nb_rest_match *out);
 
 /* Matches req against the template of one given operation (for a codec
  * that resolved the operation earlier and now needs its labels): labels
  * and query as nb_rest_route gives them, method and query requirements
  * not checked. NB_OK; NB_ENOTFOUND when the path does not fit (out->miss
  * NB_REST_NO_PATH) or has a bad escape (NB_REST_BAD_URI); NB_ENOMEM. */
-int nb_rest_route_op(nb_arena *a, const nb_model *m, const nb_operation *op,
-                     const nb_http_req *req, nb_rest_match *out);
+int nb_rest_route_op(nb_arena *a, const nb_model *m, const nb_operation *op, const nb_http_req *req,
+                     nb_rest_match *out);
 
 /* The value of label name in a match, or NULL. */
 const nb_rest_label *nb_rest_label_get(const nb_rest_match *mt, const char *name);

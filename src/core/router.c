@@ -33,11 +33,11 @@
 #include "value.h"
 
 typedef struct hint {
-    nb_str target;     /* X-Amz-Target prefix (before the last '.') */
-    nb_str scope_svc;  /* signing name from the credential scope */
-    nb_str host_svc;   /* service label from the Host */
-    char region[32];   /* region from scope or host, or "" */
-    int form;          /* form-encoded body or Action in the query */
+    nb_str target;    /* X-Amz-Target prefix (before the last '.') */
+    nb_str scope_svc; /* signing name from the credential scope */
+    nb_str host_svc;  /* service label from the Host */
+    char region[32];  /* region from scope or host, or "" */
+    int form;         /* form-encoded body or Action in the query */
 } hint;
 
 static int
@@ -199,12 +199,24 @@ find_service(nb_call *call, const nb_http_req *req, hint *h)
     return rc;
 }
 
+static int
+not_found(nb_call *call, const nb_http_req *req, nb_http_resp *resp)
+{
+    resp->status = 404;
+    resp->content_type = "application/json";
+    return nb_buf_adds(&resp->body, "{\"error\":\"not found\"}");
+}
+
+/* The core's own endpoints; any other path under their prefixes is a 404,
+ * never an AWS call (LocalStack answers its unknown internal paths so). */
 static nb_raw_fn
 raw_route(const nb_http_req *req)
 {
     for (const nb_raw_route *r = nb_core_routes; r->path; r++)
         if (strcmp(req->url, r->path) == 0 && (!r->method || strcmp(r->method, req->method) == 0))
             return r->fn;
+    if (strncmp(req->url, "/_nimbus/", 9) == 0 || strncmp(req->url, "/_localstack/", 13) == 0)
+        return not_found;
     return NULL;
 }
 
@@ -214,9 +226,12 @@ sig_style(const nb_call *call)
     if (call->svc->fallback) /* the object store signs paths as sent */
         return NB_SIGV4_STYLE_BUCKET;
     switch (call->model->protocol) {
-    case NB_P_JSON: return NB_SIGV4_STYLE_JSON;
-    case NB_P_REST_JSON: return NB_SIGV4_STYLE_REST_JSON;
-    default: return NB_SIGV4_STYLE_QUERY;
+    case NB_P_JSON:
+        return NB_SIGV4_STYLE_JSON;
+    case NB_P_REST_JSON:
+        return NB_SIGV4_STYLE_REST_JSON;
+    default:
+        return NB_SIGV4_STYLE_QUERY;
     }
 }
 
@@ -285,10 +300,12 @@ nb_route(nb_call *call, const nb_http_req *req, nb_raw_fn *raw)
                               "No service of nimbus matches this request.");
     if (rc)
         return rc;
-    if (nb_cfg.verify_signatures) {
-        rc = verify(call, req, &auth);
-        if (rc)
-            return rc;
-    }
-    return call->proto->resolve(call, call->model, req, &call->op);
+    rc = call->proto->resolve(call, call->model, req, &call->op);
+    if (rc || !nb_cfg.verify_signatures)
+        return rc;
+    /* AWS: operations marked noAuth (AssumeRoleWithWebIdentity) may come
+     * unsigned; a signature that is sent is still checked. */
+    if ((call->op->flags & NB_OF_NOAUTH) && auth.kind == NB_SIGV4_NONE)
+        return NB_OK;
+    return verify(call, req, &auth);
 }

@@ -29,14 +29,14 @@
 #include "server.h"
 
 typedef struct conn_state {
-    nb_call *call;          /* the call, made on the first access callback */
-    char *uri;              /* raw request target as sent (call arena) */
-    nb_buf body;            /* request body, bounded by NB_BODY_MAX */
-    nb_http_req *req;       /* the request view, once headers are in */
-    nb_http_resp resp;      /* the response once ready */
-    int too_large;          /* the body went over the bound */
-    int pending;            /* waiting for nb_call_done */
-    int ready;              /* resp is complete */
+    nb_call *call;               /* the call, made on the first access callback */
+    char *uri;                   /* raw request target as sent (call arena) */
+    nb_buf body;                 /* request body, bounded by NB_BODY_MAX */
+    nb_http_req *req;            /* the request view, once headers are in */
+    nb_http_resp resp;           /* the response once ready */
+    int too_large;               /* the body went over the bound */
+    int pending;                 /* waiting for nb_call_done */
+    int ready;                   /* resp is complete */
     struct MHD_Connection *conn; /* for resume */
 } conn_state;
 
@@ -85,9 +85,9 @@ on_unescape(void *cls, struct MHD_Connection *c, char *s)
 }
 
 typedef struct hdr_ctx {
-    nb_arena *a;        /* where copies go */
-    nb_header *h;       /* array of NB_HEADERS_MAX */
-    size_t n;           /* used */
+    nb_arena *a;  /* where copies go */
+    nb_header *h; /* array of NB_HEADERS_MAX */
+    size_t n;     /* used */
 } hdr_ctx;
 
 static enum MHD_Result
@@ -266,7 +266,8 @@ before_wait(void *ud)
 static int
 resolve_addr(const char *host, uint16_t port, struct sockaddr_storage *ss)
 {
-    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
+    struct addrinfo hints = {.ai_family = AF_UNSPEC,
+                             .ai_socktype = SOCK_STREAM,
                              .ai_flags = AI_PASSIVE | AI_NUMERICSERV};
     struct addrinfo *res = NULL;
     char ps[8];
@@ -286,14 +287,14 @@ nb_server_start(const char *host, uint16_t port, uint16_t *bound)
         nb_error("cannot resolve listen address %s", host);
         return NB_EIO;
     }
-    unsigned flags = MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_TURBO |
-                     MHD_USE_SUSPEND_RESUME;
+    unsigned flags =
+        MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_TURBO | MHD_USE_SUSPEND_RESUME;
     if (ss.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     S.d = MHD_start_daemon(
         flags, port, NULL, NULL, on_access, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-        MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL, MHD_OPTION_UNESCAPE_CALLBACK, on_unescape,
-        NULL, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_CONNECTION_LIMIT,
+        MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL, MHD_OPTION_UNESCAPE_CALLBACK, on_unescape, NULL,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_CONNECTION_LIMIT,
         (unsigned)NB_CONN_MAX, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)NB_CONN_IDLE_S,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024), MHD_OPTION_LISTEN_BACKLOG_SIZE,
         (unsigned)1024, MHD_OPTION_END);

@@ -16,8 +16,8 @@
 typedef int (*nb_handler)(nb_call *call, const nb_value *in, nb_value *out);
 
 typedef struct nb_op {
-    const char *name;  /* operation name as in the model */
-    nb_handler fn;     /* its handler */
+    const char *name; /* operation name as in the model */
+    nb_handler fn;    /* its handler */
 } nb_op;
 
 struct nb_service {

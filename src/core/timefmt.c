@@ -68,12 +68,12 @@ nb_time_from_civil(int64_t y, int mon, int day)
 
 /* Broken-down UTC time of t, rounded to the millisecond. */
 typedef struct tparts {
-    int64_t y;   /* year */
-    int mon;     /* 1..12 */
-    int day;     /* 1..31 */
+    int64_t y;    /* year */
+    int mon;      /* 1..12 */
+    int day;      /* 1..31 */
     int h, mi, s; /* time of day */
-    int ms;      /* milliseconds */
-    int wday;    /* index in wdays[] */
+    int ms;       /* milliseconds */
+    int wday;     /* index in wdays[] */
 } tparts;
 
 static int
@@ -102,8 +102,8 @@ nb_time_iso8601(char *dst, size_t n, double t)
     tparts p;
     if (split(t, &p))
         return NB_EINVAL;
-    int w = snprintf(dst, n, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", (int)p.y, p.mon, p.day,
-                     p.h, p.mi, p.s, p.ms);
+    int w = snprintf(dst, n, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", (int)p.y, p.mon, p.day, p.h,
+                     p.mi, p.s, p.ms);
     return w > 0 && (size_t)w < n ? NB_OK : NB_EINVAL;
 }
 

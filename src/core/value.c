@@ -134,8 +134,7 @@ find_slot(nb_value *parent, const char *key, size_t klen, nb_value **prev)
 int
 nb_value_put(nb_value *parent, const char *key, size_t klen, nb_value *v)
 {
-    assert(parent->type == NB_V_STRUCT || parent->type == NB_V_MAP ||
-           parent->type == NB_V_LIST);
+    assert(parent->type == NB_V_STRUCT || parent->type == NB_V_MAP || parent->type == NB_V_LIST);
     if (!v)
         return NB_ENOMEM;
     if (parent->type == NB_V_LIST)

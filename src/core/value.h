@@ -31,21 +31,21 @@ typedef enum nb_vtype {
 } nb_vtype;
 
 struct nb_value {
-    nb_vtype type;       /* what u holds */
-    const char *key;     /* member name or map key in the parent, or NULL */
-    size_t klen;         /* bytes in key */
-    nb_value *next;      /* next sibling in the parent, or NULL */
+    nb_vtype type;   /* what u holds */
+    const char *key; /* member name or map key in the parent, or NULL */
+    size_t klen;     /* bytes in key */
+    nb_value *next;  /* next sibling in the parent, or NULL */
     union {
-        int b;           /* NB_V_BOOL: 0 or 1 */
-        int64_t i;       /* NB_V_INT */
-        double d;        /* NB_V_DOUBLE, NB_V_TIME */
-        nb_str s;        /* NB_V_STR, NB_V_BLOB: arena bytes, NUL after */
+        int b;     /* NB_V_BOOL: 0 or 1 */
+        int64_t i; /* NB_V_INT */
+        double d;  /* NB_V_DOUBLE, NB_V_TIME */
+        nb_str s;  /* NB_V_STR, NB_V_BLOB: arena bytes, NUL after */
         struct {
             nb_value *first; /* first child, or NULL */
             nb_value *last;  /* last child, or NULL */
             size_t n;        /* number of children */
             nb_arena *arena; /* where children and their strings live */
-        } c;             /* NB_V_STRUCT, NB_V_LIST, NB_V_MAP */
+        } c;                 /* NB_V_STRUCT, NB_V_LIST, NB_V_MAP */
     } u;
 };
 

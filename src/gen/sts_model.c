@@ -381,19 +381,20 @@ static const nb_member members[] = {
 /* name, method, uri, input, output, result_wrapper, http_status, nerrors,
  * errors */
 static const nb_operation ops[] = {
-    {"AssumeRole", "POST", "/", 0, 1, "AssumeRoleResult", 200, 4, 0},
-    {"AssumeRoleWithSAML", "POST", "/", 2, 3, "AssumeRoleWithSAMLResult", 200, 6, 4},
-    {"AssumeRoleWithWebIdentity", "POST", "/", 4, 5, "AssumeRoleWithWebIdentityResult", 200, 7,
-        10},
-    {"AssumeRoot", "POST", "/", 6, 7, "AssumeRootResult", 200, 2, 17},
+    {"AssumeRole", "POST", "/", 0, 1, "AssumeRoleResult", 200, 4, 0, 0},
+    {"AssumeRoleWithSAML", "POST", "/", 2, 3, "AssumeRoleWithSAMLResult", 200, 6, 4, NB_OF_NOAUTH},
+    {"AssumeRoleWithWebIdentity", "POST", "/", 4, 5, "AssumeRoleWithWebIdentityResult", 200, 7, 10,
+        NB_OF_NOAUTH},
+    {"AssumeRoot", "POST", "/", 6, 7, "AssumeRootResult", 200, 2, 17, 0},
     {"DecodeAuthorizationMessage", "POST", "/", 11, 12, "DecodeAuthorizationMessageResult", 200, 1,
-        19},
-    {"GetAccessKeyInfo", "POST", "/", 16, 17, "GetAccessKeyInfoResult", 200, 0, 0},
-    {"GetCallerIdentity", "POST", "/", 18, 19, "GetCallerIdentityResult", 200, 0, 0},
-    {"GetDelegatedAccessToken", "POST", "/", 20, 21, "GetDelegatedAccessTokenResult", 200, 3, 20},
-    {"GetFederationToken", "POST", "/", 22, 23, "GetFederationTokenResult", 200, 3, 23},
-    {"GetSessionToken", "POST", "/", 24, 25, "GetSessionTokenResult", 200, 1, 26},
-    {"GetWebIdentityToken", "POST", "/", 26, 27, "GetWebIdentityTokenResult", 200, 3, 27},
+        19, 0},
+    {"GetAccessKeyInfo", "POST", "/", 16, 17, "GetAccessKeyInfoResult", 200, 0, 0, 0},
+    {"GetCallerIdentity", "POST", "/", 18, 19, "GetCallerIdentityResult", 200, 0, 0, 0},
+    {"GetDelegatedAccessToken", "POST", "/", 20, 21, "GetDelegatedAccessTokenResult", 200, 3, 20,
+        0},
+    {"GetFederationToken", "POST", "/", 22, 23, "GetFederationTokenResult", 200, 3, 23, 0},
+    {"GetSessionToken", "POST", "/", 24, 25, "GetSessionTokenResult", 200, 1, 26, 0},
+    {"GetWebIdentityToken", "POST", "/", 26, 27, "GetWebIdentityTokenResult", 200, 3, 27, 0},
 };
 
 /* error shapes of each operation */

@@ -156,7 +156,7 @@ jwt_claims(nb_call *call, const char *token)
     nb_value *claims = NULL;
     if (nb_b64_decode(raw, &len, b, n, NULL) != NB_B64_OK ||
         nb_json_parse_value(call->arena, (const char *)raw, len, &claims, NULL) != NB_OK ||
-        claims->type != NB_V_STRUCT)
+        claims->type != NB_V_MAP)
         return NULL;
     return claims;
 }

@@ -59,7 +59,7 @@ async function healthy(endpoint) {
 }
 
 // Starts nimbus on a free port and waits for its health endpoint. Resolves
-// { port, endpoint, output(), stop() }; stop() resolves { code, signal,
+// { port, endpoint, child, output(), stop() }; stop() resolves { code, signal,
 // timedOut, output }.
 export async function startNimbus(extraArgs = []) {
   const port = await freePort();
@@ -99,7 +99,7 @@ export async function startNimbus(extraArgs = []) {
   };
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (Date.now() < deadline && !exit) {
-    if (await healthy(endpoint)) return { port, endpoint, output: () => output, stop };
+    if (await healthy(endpoint)) return { port, endpoint, child, output: () => output, stop };
     await new Promise((r) => setTimeout(r, 100));
   }
   await stop();

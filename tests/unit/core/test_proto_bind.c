@@ -20,9 +20,9 @@
 
 static const nb_model *M = &nb_restjson_test_model;
 
-static int nbad;                 /* bad() calls */
-static const char *bad_member;   /* last member reported */
-static char bad_value[64];       /* and its value */
+static int nbad;               /* bad() calls */
+static const char *bad_member; /* last member reported */
+static char bad_value[64];     /* and its value */
 
 static int
 on_bad(nb_call *call, const nb_member *mb, const char *value, size_t len)
@@ -84,8 +84,7 @@ test_labels_query_headers(void)
     nb_value *in;
     const char *h[] = {"Range: bytes=0-9", "If-Modified-Since: Tue, 29 Apr 2014 18:30:38 GMT",
                        NULL};
-    int rc = bind(c, "GET", "/buckets/my-bucket/objects/a/b%20c.txt?versionId=v%2B1", h, NULL,
-                  &in);
+    int rc = bind(c, "GET", "/buckets/my-bucket/objects/a/b%20c.txt?versionId=v%2B1", h, NULL, &in);
     t_inteq(rc, NB_OK, "GetObject binds");
     t_streq(nb_get_str(in, "Bucket"), "my-bucket", "bucket label");
     t_streq(nb_get_str(in, "Key"), "a/b c.txt", "greedy key label, decoded");
@@ -315,11 +314,15 @@ static const nb_shape lshapes[] = {
     {.name = "In", .type = NB_T_STRUCTURE, .nmembers = 3, .members = 3},
 };
 static const nb_operation lops[] = {
-    {.name = "Op", .method = "GET", .uri = "/", .input = S_IN, .output = S_IN,
-     .http_status = 200},
+    {.name = "Op", .method = "GET", .uri = "/", .input = S_IN, .output = S_IN, .http_status = 200},
 };
-static const nb_model lmodel = {.protocol = NB_P_REST_JSON, .shapes = lshapes, .nshapes = 7,
-                                .members = lmembers, .nmembers = 6, .ops = lops, .nops = 1};
+static const nb_model lmodel = {.protocol = NB_P_REST_JSON,
+                                .shapes = lshapes,
+                                .nshapes = 7,
+                                .members = lmembers,
+                                .nmembers = 6,
+                                .ops = lops,
+                                .nops = 1};
 
 static void
 test_header_lists(void)

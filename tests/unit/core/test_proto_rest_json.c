@@ -1,9 +1,9 @@
 /*
  * test_proto_rest_json.c: the restJson1 codec on the fixture model
  * (tests/models/restjson_test.json). The requests are the bytes
- * botocore 1.43.11 sends for these calls (RestJSONSerializer, then
- * prepare_request_dict/create_request_object; the script that printed
- * them is described in the reply of the helper that wrote this file).
+ * botocore 1.43.11 sends for these calls: RestJSONSerializer on the
+ * fixture model, then botocore.awsrequest prepare_request_dict and
+ * create_request_object(...).prepare() for the final URL and headers.
  * Expected replies follow AWS's restJson1 conventions: epoch-second
  * timestamps, x-amzn-RequestId, x-amzn-ErrorType, and the error message
  * under the error shape's own member name (AWS SAM CLI's Lambda emulator:
@@ -132,8 +132,9 @@ test_decode_botocore(void)
     t_streq(nb_get_str(in, "ClientToken"), "tok", "idempotency token");
 
     const char *h2[] = {"x-amz-account-id: 123456789012", NULL};
-    rc = run(c, "GET", "/things?list&maxResults=10&nextToken=n%201&state=ACTIVE&state=INACTIVE"
-                       "&color=red",
+    rc = run(c, "GET",
+             "/things?list&maxResults=10&nextToken=n%201&state=ACTIVE&state=INACTIVE"
+             "&color=red",
              h2, NULL, &in);
     t_inteq(rc, NB_OK, "ListThings decodes");
     t_streq(nb_get_str(in, "AccountId"), "123456789012", "host label header");
@@ -181,10 +182,10 @@ test_decode_malformed(void)
     t_inteq(run(c, "POST", "/things", NULL, "{\"Name\": 5}", &in), NB_EAWS, "number for string");
     t_inteq(run(c, "POST", "/things", NULL, "{\"Config\": {\"Size\": 1.5}}", &in), NB_EAWS,
             "fraction for integer");
-    t_inteq(run(c, "POST", "/things", NULL, "{\"Config\": {\"Size\": 4294967296}}", &in),
-            NB_EAWS, "integer out of int32");
-    t_inteq(run(c, "POST", "/things", NULL, "{\"Config\": {\"Enabled\": \"true\"}}", &in),
-            NB_EAWS, "string for boolean");
+    t_inteq(run(c, "POST", "/things", NULL, "{\"Config\": {\"Size\": 4294967296}}", &in), NB_EAWS,
+            "integer out of int32");
+    t_inteq(run(c, "POST", "/things", NULL, "{\"Config\": {\"Enabled\": \"true\"}}", &in), NB_EAWS,
+            "string for boolean");
     t_inteq(run(c, "POST", "/things", NULL, "{\"Config\": {\"Blob\": \"a\"}}", &in), NB_EAWS,
             "bad base64");
     t_inteq(run(c, "POST", "/things", NULL, "{\"Config\": {\"Labels\": {}}}", &in), NB_EAWS,

@@ -100,8 +100,8 @@ test_decode_botocore(void)
     t_inteq(rc, NB_OK, "CreateBucket decodes");
     t_streq(c->op->name, "CreateBucket", "CreateBucket resolved");
     t_streq(nb_get_str(in, "ACL"), "private", "x-amz-acl header");
-    t_streq(nb_get_str(nb_get(in, "CreateBucketConfiguration"), "LocationConstraint"),
-            "eu-west-1", "payload structure from the root element");
+    t_streq(nb_get_str(nb_get(in, "CreateBucketConfiguration"), "LocationConstraint"), "eu-west-1",
+            "payload structure from the root element");
 
     const char *h2[] = {"x-amz-client-token: tok", NULL};
     rc = run(c, "POST", "/things", h2,
@@ -312,7 +312,8 @@ test_encode(void)
     resp_init(&r);
     P->encode(c, out, &r);
     t_inteq(r.status, 201, "responseCode 201");
-    t_streq(body(&r), DECL "<CreateThingOutput xmlns=\"" NS "\"><Name>t1</Name></CreateThingOutput>",
+    t_streq(body(&r),
+            DECL "<CreateThingOutput xmlns=\"" NS "\"><Name>t1</Name></CreateThingOutput>",
             "root named after the shape when it has no locationName");
     t_streq(hdr(&r, "Location"), "/things/t1", "Location header");
     nb_buf_free(&r.body);

@@ -12,10 +12,25 @@
 #include "core/rest_route.h"
 #include "t.h"
 
-enum { S_STR, S_INT, S_EMPTY, S_BUCKET, S_OBJ, S_LISTPARTS, S_COPY, S_PART, S_PARTCOPY,
-       S_FN, S_MRAP, S_ANALYTICS };
+enum {
+    S_STR,
+    S_INT,
+    S_EMPTY,
+    S_BUCKET,
+    S_OBJ,
+    S_LISTPARTS,
+    S_COPY,
+    S_PART,
+    S_PARTCOPY,
+    S_FN,
+    S_MRAP,
+    S_ANALYTICS
+};
 
-#define MB(n, w, s, l, f) {.name = n, .wire = w, .shape = s, .loc = l, .flags = f}
+#define MB(n, w, s, l, f)                                                                          \
+    {                                                                                              \
+        .name = n, .wire = w, .shape = s, .loc = l, .flags = f                                     \
+    }
 #define RQ NB_MF_REQUIRED
 
 static const nb_member members[] = {
@@ -53,17 +68,23 @@ static const nb_member members[] = {
     MB("Id", "id", S_STR, NB_LOC_QUERY, RQ),
 };
 
-#define SH(n, t, nm, m0) {.name = n, .type = t, .nmembers = nm, .members = m0}
+#define SH(n, t, nm, m0)                                                                           \
+    {                                                                                              \
+        .name = n, .type = t, .nmembers = nm, .members = m0                                        \
+    }
 static const nb_shape shapes[] = {
-    SH("String", NB_T_STRING, 0, 0),          SH("Integer", NB_T_INTEGER, 0, 0),
-    SH("Empty", NB_T_STRUCTURE, 0, 0),        SH("BucketIn", NB_T_STRUCTURE, 1, 0),
-    SH("ObjIn", NB_T_STRUCTURE, 2, 1),        SH("ListPartsIn", NB_T_STRUCTURE, 3, 3),
-    SH("CopyIn", NB_T_STRUCTURE, 3, 6),       SH("PartIn", NB_T_STRUCTURE, 4, 9),
-    SH("PartCopyIn", NB_T_STRUCTURE, 5, 13),  SH("FnIn", NB_T_STRUCTURE, 1, 18),
-    SH("MrapIn", NB_T_STRUCTURE, 2, 19),      SH("AnalyticsIn", NB_T_STRUCTURE, 2, 21),
+    SH("String", NB_T_STRING, 0, 0),         SH("Integer", NB_T_INTEGER, 0, 0),
+    SH("Empty", NB_T_STRUCTURE, 0, 0),       SH("BucketIn", NB_T_STRUCTURE, 1, 0),
+    SH("ObjIn", NB_T_STRUCTURE, 2, 1),       SH("ListPartsIn", NB_T_STRUCTURE, 3, 3),
+    SH("CopyIn", NB_T_STRUCTURE, 3, 6),      SH("PartIn", NB_T_STRUCTURE, 4, 9),
+    SH("PartCopyIn", NB_T_STRUCTURE, 5, 13), SH("FnIn", NB_T_STRUCTURE, 1, 18),
+    SH("MrapIn", NB_T_STRUCTURE, 2, 19),     SH("AnalyticsIn", NB_T_STRUCTURE, 2, 21),
 };
 
-#define OP(n, m, u, in) {.name = n, .method = m, .uri = u, .input = in, .output = NB_NO_SHAPE, .http_status = 200}
+#define OP(n, m, u, in)                                                                            \
+    {                                                                                              \
+        .name = n, .method = m, .uri = u, .input = in, .output = NB_NO_SHAPE, .http_status = 200   \
+    }
 /* Sorted by name, as the generator writes them. */
 static const nb_operation ops[] = {
     OP("CopyObject", "PUT", "/{Bucket}/{Key+}", S_COPY),
@@ -148,10 +169,10 @@ label(const char *name)
     return l ? l->value : NULL;
 }
 
-#define ROUTE_IS(m, u, want, name)                                                            \
-    do {                                                                                      \
-        route(m, u, NULL, NULL);                                                              \
-        t_streq(opname(), want, name);                                                        \
+#define ROUTE_IS(m, u, want, name)                                                                 \
+    do {                                                                                           \
+        route(m, u, NULL, NULL);                                                                   \
+        t_streq(opname(), want, name);                                                             \
     } while (0)
 
 static void
@@ -245,7 +266,8 @@ test_lambda(void)
     ROUTE_IS("POST", "/2015-03-31/functions/", "CreateFunction", "with trailing slash");
     ROUTE_IS("POST", "/2015-03-31/functions/f1/invocations", "Invoke", "Invoke");
     t_streq(label("FunctionName"), "f1", "function label");
-    ROUTE_IS("POST", "/2015-03-31/functions/arn%3Aaws%3Alambda%3Aus-east-1%3A1%3Afunction%3Af/invocations",
+    ROUTE_IS("POST",
+             "/2015-03-31/functions/arn%3Aaws%3Alambda%3Aus-east-1%3A1%3Afunction%3Af/invocations",
              "Invoke", "Invoke by ARN");
     t_streq(label("FunctionName"), "arn:aws:lambda:us-east-1:1:function:f", "ARN decoded");
     route("POST", "/2015-03-31/functions//invocations", NULL, NULL);
@@ -299,13 +321,11 @@ score(const char *path)
 static void
 test_score(void)
 {
-    t_inteq(score("/2015-03-31/functions/f/invocations"), 3,
-            "Lambda path scores its literals");
+    t_inteq(score("/2015-03-31/functions/f/invocations"), 3, "Lambda path scores its literals");
     t_inteq(score("/bucket/key"), 0, "S3 path scores 0");
     t_inteq(score("/"), 0, "root");
     t_inteq(score("x"), -1, "no match");
-    t_inteq(score("/v20180820/mrap/instances/a/b/policy"), 4,
-            "greedy mid scores its literals");
+    t_inteq(score("/v20180820/mrap/instances/a/b/policy"), 4, "greedy mid scores its literals");
 }
 
 static void

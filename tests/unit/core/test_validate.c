@@ -311,6 +311,30 @@ test_sensitive(void)
             "sensitive value left out");
 }
 
+/* Long values are cut at 1 KiB with "..."; the next value prints whole. */
+static void
+test_long_values(void)
+{
+    const nb_model *q = &nb_query_test_model;
+    fresh(q, NULL);
+    nb_value *in = nb_value_struct(call->arena);
+    nb_set_str(in, "Name", repeat("x", 2000));
+    nb_value *tl = nb_set_list(in, "Tags");
+    for (int i = 0; i < 51; i++)
+        nb_set_str(nb_list_add_struct(tl), "Key", "k");
+    t_inteq(validate(q, "CreateThingRequest", in), NB_EAWS, "long name, 51 tags");
+    char *want = nb_arena_printf(call->arena, "Value '%s...' at 'name' failed", repeat("x", 1023));
+    t_ok(call->err_msg && strstr(call->err_msg, want), "long value cut with '...'");
+    size_t n = 0;
+    for (const char *p = call->err_msg; p && (p = strstr(p, "{Key=k}")); p++)
+        n++;
+    t_inteq(n, 51, "the list after it prints whole");
+    t_ok(call->err_msg && strstr(call->err_msg, "}]' at 'tags' failed to satisfy constraint: "
+                                                "Member must have length less than or equal "
+                                                "to 50"),
+         "list count message");
+}
+
 /* Many violations: all counted; the message stays bounded. */
 static void
 test_many(void)
@@ -337,6 +361,7 @@ main(void)
     test_nested();
     test_containers();
     test_sensitive();
+    test_long_values();
     test_many();
     fake_call_free(call);
     return t_done();

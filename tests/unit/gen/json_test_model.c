@@ -205,11 +205,11 @@ static const nb_member members[] = {
 /* name, method, uri, input, output, result_wrapper, http_status, nerrors,
  * errors */
 static const nb_operation ops[] = {
-    {"CreateThing", "POST", "/", 8, 9, NULL, 200, 2, 0},
-    {"DeleteThing", "POST", "/", 10, NB_NO_SHAPE, NULL, 200, 1, 2},
-    {"Echo", "POST", "/", 13, 13, NULL, 200, 0, 0},
-    {"GetThing", "POST", "/", 16, 17, NULL, 200, 2, 3},
-    {"ListThings", "POST", "/", 22, 23, NULL, 200, 0, 0},
+    {"CreateThing", "POST", "/", 8, 9, NULL, 200, 2, 0, 0},
+    {"DeleteThing", "POST", "/", 10, NB_NO_SHAPE, NULL, 200, 1, 2, 0},
+    {"Echo", "POST", "/", 13, 13, NULL, 200, 0, 0, 0},
+    {"GetThing", "POST", "/", 16, 17, NULL, 200, 2, 3, 0},
+    {"ListThings", "POST", "/", 22, 23, NULL, 200, 0, 0, 0},
 };
 
 /* error shapes of each operation */

@@ -172,11 +172,11 @@ static const nb_member members[] = {
 /* name, method, uri, input, output, result_wrapper, http_status, nerrors,
  * errors */
 static const nb_operation ops[] = {
-    {"CreateThing", "POST", "/", 4, 5, "CreateThingResult", 200, 2, 0},
-    {"DeleteThing", "POST", "/", 6, NB_NO_SHAPE, NULL, 200, 1, 2},
-    {"DescribeThings", "POST", "/", 7, 8, "DescribeThingsResult", 200, 2, 3},
-    {"Echo", "POST", "/", 10, 10, "EchoResult", 200, 0, 0},
-    {"Ping", "POST", "/", NB_NO_SHAPE, NB_NO_SHAPE, NULL, 200, 0, 0},
+    {"CreateThing", "POST", "/", 4, 5, "CreateThingResult", 200, 2, 0, 0},
+    {"DeleteThing", "POST", "/", 6, NB_NO_SHAPE, NULL, 200, 1, 2, 0},
+    {"DescribeThings", "POST", "/", 7, 8, "DescribeThingsResult", 200, 2, 3, 0},
+    {"Echo", "POST", "/", 10, 10, "EchoResult", 200, 0, 0, 0},
+    {"Ping", "POST", "/", NB_NO_SHAPE, NB_NO_SHAPE, NULL, 200, 0, 0, 0},
 };
 
 /* error shapes of each operation */

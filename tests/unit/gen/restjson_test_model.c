@@ -196,14 +196,14 @@ static const nb_member members[] = {
 /* name, method, uri, input, output, result_wrapper, http_status, nerrors,
  * errors */
 static const nb_operation ops[] = {
-    {"CreateThing", "POST", "/things", 7, 32, NULL, 201, 2, 0},
-    {"DeleteThing", "DELETE", "/things/{ThingName}", 8, NB_NO_SHAPE, NULL, 204, 1, 2},
-    {"GetObject", "GET", "/buckets/{Bucket}/objects/{Key+}", 9, 10, NULL, 200, 1, 3},
-    {"GetStatus", "GET", "/things/{ThingName}/status", 11, 12, NULL, 200, 2, 4},
-    {"GetThingConfig", "GET", "/things/{ThingName}/config", 13, 14, NULL, 200, 1, 6},
-    {"ListThings", "GET", "/things?list", 17, 18, NULL, 200, 0, 0},
-    {"PutObject", "PUT", "/buckets/{Bucket}/objects/{Key+}", 24, 25, NULL, 200, 0, 0},
-    {"PutThingConfig", "PUT", "/things/{ThingName}/config", 26, 27, NULL, 200, 2, 7},
+    {"CreateThing", "POST", "/things", 7, 32, NULL, 201, 2, 0, 0},
+    {"DeleteThing", "DELETE", "/things/{ThingName}", 8, NB_NO_SHAPE, NULL, 204, 1, 2, 0},
+    {"GetObject", "GET", "/buckets/{Bucket}/objects/{Key+}", 9, 10, NULL, 200, 1, 3, 0},
+    {"GetStatus", "GET", "/things/{ThingName}/status", 11, 12, NULL, 200, 2, 4, 0},
+    {"GetThingConfig", "GET", "/things/{ThingName}/config", 13, 14, NULL, 200, 1, 6, 0},
+    {"ListThings", "GET", "/things?list", 17, 18, NULL, 200, 0, 0, 0},
+    {"PutObject", "PUT", "/buckets/{Bucket}/objects/{Key+}", 24, 25, NULL, 200, 0, 0, 0},
+    {"PutThingConfig", "PUT", "/things/{ThingName}/config", 26, 27, NULL, 200, 2, 7, 0},
 };
 
 /* error shapes of each operation */

@@ -228,14 +228,14 @@ static const nb_member members[] = {
 /* name, method, uri, input, output, result_wrapper, http_status, nerrors,
  * errors */
 static const nb_operation ops[] = {
-    {"CreateBucket", "PUT", "/{Bucket}", 9, 8, NULL, 200, 1, 0},
-    {"CreateThing", "POST", "/things", 11, 10, NULL, 201, 1, 1},
-    {"GetBucketAcl", "GET", "/{Bucket}?acl", 14, 13, NULL, 200, 1, 2},
-    {"GetObject", "GET", "/{Bucket}/{Key+}", 16, 15, NULL, 200, 2, 3},
-    {"GetStatus", "GET", "/{Bucket}?status", 18, 17, NULL, 200, 0, 0},
-    {"ListObjects", "GET", "/{Bucket}?list-type=2", 26, 25, NULL, 200, 1, 5},
-    {"PutBucketTagging", "PUT", "/{Bucket}?tagging", 37, NB_NO_SHAPE, NULL, 204, 2, 6},
-    {"PutObject", "PUT", "/{Bucket}/{Key+}", 39, 38, NULL, 200, 1, 8},
+    {"CreateBucket", "PUT", "/{Bucket}", 9, 8, NULL, 200, 1, 0, 0},
+    {"CreateThing", "POST", "/things", 11, 10, NULL, 201, 1, 1, 0},
+    {"GetBucketAcl", "GET", "/{Bucket}?acl", 14, 13, NULL, 200, 1, 2, 0},
+    {"GetObject", "GET", "/{Bucket}/{Key+}", 16, 15, NULL, 200, 2, 3, 0},
+    {"GetStatus", "GET", "/{Bucket}?status", 18, 17, NULL, 200, 0, 0, 0},
+    {"ListObjects", "GET", "/{Bucket}?list-type=2", 26, 25, NULL, 200, 1, 5, 0},
+    {"PutBucketTagging", "PUT", "/{Bucket}?tagging", 37, NB_NO_SHAPE, NULL, 204, 2, 6, 0},
+    {"PutObject", "PUT", "/{Bucket}/{Key+}", 39, 38, NULL, 200, 1, 8, 0},
 };
 
 /* error shapes of each operation */
