@@ -11,11 +11,11 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <uuid/uuid.h>
 
 #include "arena.h"
 #include "call.h"
 #include "config.h"
+#include "ids.h"
 #include "log.h"
 #include "loop.h"
 #include "mem.h"
@@ -45,11 +45,12 @@ nb_call_new(const char *account, const char *region)
         return NULL;
     }
     call->arena = a;
-    snprintf(call->account, sizeof(call->account), "%s", account ? account : NB_DEFAULT_ACCOUNT);
-    snprintf(call->region, sizeof(call->region), "%s", region ? region : nb_cfg.default_region);
-    uuid_t u;
-    uuid_generate_random(u);
-    uuid_unparse_lower(u, call->request_id);
+    const char *acct = account ? account : NB_DEFAULT_ACCOUNT;
+    const char *reg = region ? region : nb_cfg.default_region;
+    size_t rl = strlen(reg);
+    memcpy(call->account, acct, sizeof(call->account) - 1);
+    memcpy(call->region, reg, rl < sizeof(call->region) ? rl + 1 : sizeof(call->region) - 1);
+    nb_ids_uuid(call->request_id);
     call->access_key = "";
     call->now = nb_wall_now();
     call->start_ns = nb_mono_ns();
@@ -69,12 +70,9 @@ nb_call_free(nb_call *call)
 const char *
 nb_call_uuid(nb_call *call)
 {
-    uuid_t u;
     char *s = nb_arena_alloc(call->arena, 37);
-    if (!s)
-        return NULL;
-    uuid_generate_random(u);
-    uuid_unparse_lower(u, s);
+    if (s)
+        nb_ids_uuid(s);
     return s;
 }
 

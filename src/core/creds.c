@@ -125,6 +125,10 @@ col_dup(nb_call *call, nb_stmt *st, int i)
 int
 nb_creds_get(nb_call *call, const char *key_id, nb_cred *out)
 {
+    /* Only AWS-style key ids (ASIA..., AKIA...) can have been issued; the
+     * rest ("test", 12-digit ids) skip the store. */
+    if (strlen(key_id) != 20 || key_id[0] != 'A')
+        return NB_ENOTFOUND;
     nb_stmt *st = nb_sql(call, "SELECT secret, session_token, account, arn, expires"
                                " FROM nb_access_keys WHERE key_id = ?1");
     if (!st)

@@ -20,6 +20,11 @@
 #define NB_LIST_MAX 100000
 /* Largest response body built in memory. */
 #define NB_RESP_MAX (64u * 1024 * 1024)
+/* Per-connection memory for the request line, headers and I/O buffers.
+ * AWS front ends take about 16 KiB of headers (S3: 8 KiB of user
+ * metadata); libmicrohttpd clears this pool between requests, so it is
+ * kept small. */
+#define NB_CONN_MEMORY (64u * 1024)
 /* Simultaneous connections. */
 #define NB_CONN_MAX 4096
 /* Seconds an idle keep-alive connection is kept. */

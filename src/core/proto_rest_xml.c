@@ -26,6 +26,7 @@
  * until a model can say which it wants.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -362,11 +363,85 @@ decode_body(xdec *d, const nb_http_req *req, const nb_shape *s, nb_value *in)
     return rc ? rc : nb_value_put(in, pl->name, strlen(pl->name), v);
 }
 
+/* A chunked-upload body (SigV4 streaming) is undone before anything reads
+ * it. AWS (S3 API reference, sigv4-streaming.html and
+ * sigv4-streaming-trailers.html): x-amz-content-sha256 is
+ * STREAMING-AWS4-HMAC-SHA256-PAYLOAD[-TRAILER] or
+ * STREAMING-UNSIGNED-PAYLOAD-TRAILER, Content-Encoding aws-chunked, and
+ * the body is chunks "<hex size>[;chunk-signature=<sig>]\r\n<data>\r\n"
+ * ending with a zero-size chunk and optional trailer headers;
+ * x-amz-decoded-content-length gives the decoded size. Signatures and
+ * trailing checksums are not verified here. */
+static int
+is_chunked(const nb_http_req *req)
+{
+    const char *sha = nb_http_header(req, "x-amz-content-sha256");
+    const char *ce = nb_http_header(req, "content-encoding");
+    return (sha && strncmp(sha, "STREAMING-", 10) == 0) || (ce && strstr(ce, "aws-chunked"));
+}
+
+/* One chunk header at *pp: its size; -1 when malformed. */
+static long long
+chunk_size(const char **pp, const char *end)
+{
+    const char *p = *pp;
+    long long n = 0;
+    int digits = 0;
+    for (; p < end && ((*p >= '0' && *p <= '9') || ((*p | 32) >= 'a' && (*p | 32) <= 'f')); p++) {
+        int v = *p <= '9' ? *p - '0' : (*p | 32) - 'a' + 10;
+        if (++digits > 12)
+            return -1;
+        n = n * 16 + v;
+    }
+    while (p + 1 < end && !(p[0] == '\r' && p[1] == '\n'))
+        p++; /* ";chunk-signature=..." */
+    if (!digits || p + 1 >= end)
+        return -1;
+    *pp = p + 2;
+    return n;
+}
+
+static int
+unchunk(nb_call *call, const nb_http_req *req, nb_http_req *out)
+{
+    const char *p = req->body, *end = req->body + req->body_len;
+    char *d = nb_arena_alloc(call->arena, req->body_len + 1);
+    size_t n = 0;
+    if (!d)
+        return NB_ENOMEM;
+    for (;;) {
+        long long sz = chunk_size(&p, end);
+        if (sz < 0 || (size_t)sz > (size_t)(end - p))
+            goto bad;
+        if (sz == 0)
+            break; /* trailers, if any, follow */
+        memcpy(d + n, p, (size_t)sz);
+        n += (size_t)sz;
+        p += sz;
+        if (end - p < 2 || p[0] != '\r' || p[1] != '\n')
+            goto bad;
+        p += 2;
+    }
+    const char *dl = nb_http_header(req, "x-amz-decoded-content-length");
+    if (dl && strtoull(dl, NULL, 10) != n)
+        goto bad;
+    d[n] = '\0';
+    *out = *req;
+    out->body = d;
+    out->body_len = n;
+    return NB_OK;
+bad:
+    return nb_fail_status(call, 400, "IncompleteBody",
+                          "You did not provide the number of bytes specified by the "
+                          "Content-Length HTTP header.");
+}
+
 static int
 decode(nb_call *call, const nb_http_req *req, nb_value **in)
 {
     xdec d = {call, call->model, call->arena};
     const nb_operation *op = call->op;
+    nb_http_req plain;
     nb_rest_match mt;
     *in = nb_value_struct(call->arena);
     if (!*in)
@@ -375,6 +450,12 @@ decode(nb_call *call, const nb_http_req *req, nb_value **in)
         return NB_EINTERNAL;
     if (op->input == NB_NO_SHAPE)
         return NB_OK;
+    if (is_chunked(req)) {
+        int rc = unchunk(call, req, &plain);
+        if (rc)
+            return rc;
+        req = &plain;
+    }
     int rc = nb_rest_route_op(call->arena, d.m, op, req, &mt);
     if (rc == NB_ENOTFOUND && mt.miss == NB_REST_BAD_URI) {
         rc = nb_fail_status(call, 400, "InvalidURI", "Couldn't parse the specified URI.");

@@ -38,15 +38,17 @@ typedef struct qreq {
 } qreq;
 
 typedef struct mreq {
-    const char *name; /* wire name of a required query/header member */
+    const char *name; /* wire name of a query/header member */
     uint8_t header;   /* 1: header (compared without case); 0: query key */
+    uint8_t required; /* listed in the input's "required" */
 } mreq;
 
 typedef struct tmpl {
     const nb_operation *op; /* the operation */
     uint32_t seg0, nseg;    /* its segments in table->segs */
     uint32_t q0, nq;        /* its query requirements in table->qs */
-    uint32_t r0, nr;        /* its required members in table->rs */
+    uint32_t r0, nr;        /* its query/header members in table->rs */
+    uint32_t nreq;          /* how many of those are required */
     int greedy;             /* index of the greedy segment, or -1 */
     uint32_t nlit;          /* literal segments */
     uint32_t nlabels;       /* label segments, greedy included */
@@ -59,7 +61,7 @@ typedef struct table {
     uint32_t nt;        /* entries in t */
     seg *segs;          /* all segments */
     qreq *qs;           /* all query requirements */
-    mreq *rs;           /* all required members */
+    mreq *rs;           /* all query/header members */
 } table;
 
 static table *tables; /* every model compiled so far; process lifetime */
@@ -165,9 +167,9 @@ in_template_query(const table *tb, const tmpl *t, const char *name)
     return 0;
 }
 
-/* Required scalar/list members bound to the query or a header (rule 4). */
+/* Scalar and list members bound to the query or a header (rule 4). */
 static void
-compile_required(table *tb, tmpl *t, const nb_model *m)
+compile_bound(table *tb, tmpl *t, const nb_model *m)
 {
     const nb_operation *op = t->op;
     if (op->input == NB_NO_SHAPE || op->input >= m->nshapes)
@@ -177,8 +179,6 @@ compile_required(table *tb, tmpl *t, const nb_model *m)
         return;
     for (uint32_t i = 0; i < s->nmembers; i++) {
         const nb_member *mb = &m->members[s->members + i];
-        if (!(mb->flags & NB_MF_REQUIRED))
-            continue;
         if (mb->loc != NB_LOC_QUERY && mb->loc != NB_LOC_HEADER)
             continue;
         if (mb->shape < m->nshapes && m->shapes[mb->shape].type == NB_T_MAP)
@@ -189,6 +189,8 @@ compile_required(table *tb, tmpl *t, const nb_model *m)
         mreq *r = &tb->rs[t->r0 + t->nr++];
         r->name = w;
         r->header = mb->loc == NB_LOC_HEADER;
+        r->required = (mb->flags & NB_MF_REQUIRED) != 0;
+        t->nreq += r->required;
     }
 }
 
@@ -240,7 +242,7 @@ compile(const nb_model *m)
         compile_path(tb, t, op->uri, qm ? qm : op->uri + strlen(op->uri));
         if (qm)
             compile_query(tb, t, qm + 1);
-        compile_required(tb, t, m);
+        compile_bound(tb, t, m);
         if (t->nlabels > NB_REST_LABELS_MAX) {
             nb_warn("rest_route: %s %s has too many labels; skipped", op->name, op->uri);
             continue;
@@ -373,6 +375,7 @@ typedef struct rank {
     int nongreedy;    /* rule 3 */
     int all_req;      /* rule 4a */
     uint32_t present; /* rule 4b */
+    uint32_t other;   /* rule 4c */
     int preferred;    /* rule 5 */
 } rank;
 
@@ -389,6 +392,8 @@ better(const rank *a, const rank *b)
         return a->all_req > b->all_req;
     if (a->present != b->present)
         return a->present > b->present;
+    if (a->other != b->other)
+        return a->other > b->other;
     return a->preferred > b->preferred;
 }
 
@@ -399,14 +404,18 @@ rank_of(const table *tb, const tmpl *t, const nb_http_req *req, const nb_rest_qp
     r->nlit = t->nlit;
     r->nq = t->nq;
     r->nongreedy = t->greedy < 0;
-    r->present = 0;
+    r->present = r->other = 0;
     for (uint32_t i = 0; i < t->nr; i++) {
         const mreq *q = &tb->rs[t->r0 + i];
         if (q->header ? header_has(req, q->name)
-                      : query_has(qp, nq, q->name, strlen(q->name), NULL, 0))
-            r->present++;
+                      : query_has(qp, nq, q->name, strlen(q->name), NULL, 0)) {
+            if (q->required)
+                r->present++;
+            else
+                r->other++;
+        }
     }
-    r->all_req = r->present == t->nr;
+    r->all_req = r->present == t->nreq;
     r->preferred = 0;
 }
 

@@ -17,6 +17,8 @@
  *   4. every required query/header member of the input shape present
  *      (UploadPart needs partNumber and uploadId, CopyObject needs
  *      x-amz-copy-source) over some missing, then more of them present,
+ *      then more of its optional query/header members present (S3
+ *      ListDirectoryBuckets' max-directory-buckets over ListBuckets),
  *   5. the caller's preference (an implemented operation), then the
  *      first in the model's table (sorted by name).
  * Only templates whose method is the request's are candidates; a path

@@ -296,7 +296,7 @@ nb_server_start(const char *host, uint16_t port, uint16_t *bound)
         MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL, MHD_OPTION_UNESCAPE_CALLBACK, on_unescape, NULL,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_CONNECTION_LIMIT,
         (unsigned)NB_CONN_MAX, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)NB_CONN_IDLE_S,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024), MHD_OPTION_LISTEN_BACKLOG_SIZE,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)NB_CONN_MEMORY, MHD_OPTION_LISTEN_BACKLOG_SIZE,
         (unsigned)1024, MHD_OPTION_END);
     if (!S.d) {
         nb_error("cannot listen on %s:%u", host, port);

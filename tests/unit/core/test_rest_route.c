@@ -24,7 +24,8 @@ enum {
     S_PARTCOPY,
     S_FN,
     S_MRAP,
-    S_ANALYTICS
+    S_ANALYTICS,
+    S_LISTDIR
 };
 
 #define MB(n, w, s, l, f)                                                                          \
@@ -66,6 +67,8 @@ static const nb_member members[] = {
     /* S_ANALYTICS 21 */
     MB("Bucket", "Bucket", S_STR, NB_LOC_URI, RQ),
     MB("Id", "id", S_STR, NB_LOC_QUERY, RQ),
+    /* S_LISTDIR 23 */
+    MB("MaxDirectoryBuckets", "max-directory-buckets", S_INT, NB_LOC_QUERY, 0),
 };
 
 #define SH(n, t, nm, m0)                                                                           \
@@ -79,6 +82,7 @@ static const nb_shape shapes[] = {
     SH("CopyIn", NB_T_STRUCTURE, 3, 6),      SH("PartIn", NB_T_STRUCTURE, 4, 9),
     SH("PartCopyIn", NB_T_STRUCTURE, 5, 13), SH("FnIn", NB_T_STRUCTURE, 1, 18),
     SH("MrapIn", NB_T_STRUCTURE, 2, 19),     SH("AnalyticsIn", NB_T_STRUCTURE, 2, 21),
+    SH("ListDirIn", NB_T_STRUCTURE, 1, 23),
 };
 
 #define OP(n, m, u, in)                                                                            \
@@ -102,6 +106,7 @@ static const nb_operation ops[] = {
     OP("Invoke", "POST", "/2015-03-31/functions/{FunctionName}/invocations", S_FN),
     OP("ListBucketAnalyticsConfigurations", "GET", "/{Bucket}?analytics", S_BUCKET),
     OP("ListBuckets", "GET", "/", NB_NO_SHAPE),
+    OP("ListDirectoryBuckets", "GET", "/", S_LISTDIR),
     OP("ListFunctions", "GET", "/2015-03-31/functions/", S_EMPTY),
     OP("ListMultipartUploads", "GET", "/{Bucket}?uploads", S_BUCKET),
     OP("ListObjects", "GET", "/{Bucket}", S_BUCKET),
@@ -208,6 +213,9 @@ test_s3(void)
              "required id picks Get");
     ROUTE_IS("GET", "/b?analytics", "ListBucketAnalyticsConfigurations", "no id: List");
     ROUTE_IS("GET", "/b?lifecycle", "GetBucketLifecycle", "same template: table order");
+    ROUTE_IS("GET", "/?max-directory-buckets=5", "ListDirectoryBuckets",
+             "an optional query member of one op breaks the tie");
+    ROUTE_IS("GET", "/?x=1", "ListBuckets", "unknown query keys do not");
 }
 
 static int
