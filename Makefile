@@ -14,7 +14,8 @@ PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
         -Wno-unused-parameter
-CFLAGS ?= -O2 -g
+CFLAGS ?= -O2 -g -fno-pie
+LDFLAGS ?= -no-pie
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(PKG_CFLAGS) -Isrc
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
              -fno-omit-frame-pointer
@@ -46,18 +47,18 @@ $(B)/asan/obj/%.o: %.c $(HDRS)
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c $< -o $@
 
 $(B)/nimbus: $(LIB_OBJ) $(B)/obj/src/main.o
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(B)/asan/nimbus: $(SAN_OBJ) $(B)/asan/obj/src/main.o
-	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $^ $(PKG_LIBS)
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(B)/unit/%: tests/unit/%.c $(LIB_OBJ) $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(UNIT_GEN) $(LIB_OBJ) $(PKG_LIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -Itests/unit -o $@ $< $(UNIT_GEN) $(LIB_OBJ) $(PKG_LIBS)
 
 $(B)/asan/unit/%: tests/unit/%.c $(SAN_OBJ) $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itests/unit -o $@ $< $(UNIT_GEN) $(SAN_OBJ) $(PKG_LIBS)
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(LDFLAGS) -Itests/unit -o $@ $< $(UNIT_GEN) $(SAN_OBJ) $(PKG_LIBS)
 
 asan: $(B)/asan/nimbus
 unit: $(UNIT_BIN) $(UNIT_SAN_BIN)
@@ -101,7 +102,7 @@ $(B)/fuzz/obj/%.o: %.c $(HDRS)
 
 $(B)/fuzz/%: fuzz/%.c $(FUZZ_LIB_OBJ)
 	@mkdir -p $(dir $@)
-	clang $(ALL_CFLAGS) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_LIB_OBJ) $(PKG_LIBS)
+	clang $(ALL_CFLAGS) $(FUZZ_FLAGS) $(LDFLAGS) -o $@ $< $(FUZZ_LIB_OBJ) $(PKG_LIBS)
 
 fuzz-build: $(FUZZ_BIN)
 

@@ -54,6 +54,12 @@ SOURCES = {
 # version, source). The output name gives src/gen/<name>_model.[ch], the symbol
 # nb_<name>_model and the patch file models/patches/<name>.json.
 SERVICES = [
+    ("dynamodb", "dynamodb", "2012-08-10", "botocore"),
+    ("dynamodbstreams", "dynamodbstreams", "2012-08-10", "botocore"),
+    ("iam", "iam", "2010-05-08", "botocore"),
+    ("s3", "s3", "2006-03-01", "botocore"),
+    ("sqs", "sqs", "2012-11-05", "botocore"),
+    ("ssm", "ssm", "2014-11-06", "botocore"),
     ("sts", "sts", "2011-06-15", "botocore"),
 ]
 

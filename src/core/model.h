@@ -124,7 +124,8 @@ struct nb_operation {
 };
 
 /* Operation flags. */
-#define NB_OF_NOAUTH 0x01 /* "authtype": "none" / smithy.api#noAuth: callers
+#define NB_OF_NOAUTH                                                                               \
+    0x01 /* "authtype": "none" / smithy.api#noAuth: callers
                              may send it unsigned (AssumeRoleWithWebIdentity) */
 
 struct nb_model {

@@ -35,7 +35,6 @@
 #include "proto.h"
 #include "proto_bind.h"
 #include "rest_route.h"
-#include "service.h"
 #include "timefmt.h"
 #include "value.h"
 
@@ -56,19 +55,6 @@ member_at(const nb_model *m, const nb_shape *s, uint32_t i)
 
 /* ---- Operation ------------------------------------------------------- */
 
-/* Among operations with one template (Lambda's GetFunction and
- * GetFunctionConfiguration do not share one, but S3-like models do),
- * prefer those the service implements. */
-static int
-implemented(const nb_operation *op, void *ud)
-{
-    const nb_service *svc = ud;
-    for (size_t i = 0; svc && i < svc->nops; i++)
-        if (strcmp(svc->ops[i].name, op->name) == 0)
-            return 1;
-    return 0;
-}
-
 /* AWS (Common Errors, docs.aws.amazon.com/awsconsolehelpdocs/latest/gsg/
  * common-errors.html): UnknownOperationException, 404, "The action or
  * operation requested is invalid. Verify that the action is typed
@@ -79,7 +65,7 @@ resolve(nb_call *call, const nb_model *m, const nb_http_req *req, const nb_opera
 {
     nb_rest_match mt;
     *op = NULL;
-    int rc = nb_rest_route(call->arena, m, req, implemented, (void *)call->svc, &mt);
+    int rc = nb_rest_route(call->arena, m, req, nb_rest_prefer_implemented, (void *)call->svc, &mt);
     if (rc == NB_OK) {
         *op = mt.op;
         return NB_OK;

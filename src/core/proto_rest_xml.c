@@ -39,7 +39,6 @@
 #include "proto.h"
 #include "proto_bind.h"
 #include "rest_route.h"
-#include "service.h"
 #include "timefmt.h"
 #include "value.h"
 #include "xml.h"
@@ -89,16 +88,6 @@ item_name(const nb_member *item, const nb_member *list_mb, int flat)
 
 /* ---- Operation ------------------------------------------------------- */
 
-static int
-implemented(const nb_operation *op, void *ud)
-{
-    const nb_service *svc = ud;
-    for (size_t i = 0; svc && i < svc->nops; i++)
-        if (strcmp(svc->ops[i].name, op->name) == 0)
-            return 1;
-    return 0;
-}
-
 /* S3's names for what a path addresses (MethodNotAllowed's ResourceType). */
 static const char *
 resource_type(const char *path)
@@ -127,7 +116,7 @@ resolve(nb_call *call, const nb_model *m, const nb_http_req *req, const nb_opera
 {
     nb_rest_match mt;
     *op = NULL;
-    int rc = nb_rest_route(call->arena, m, req, implemented, (void *)call->svc, &mt);
+    int rc = nb_rest_route(call->arena, m, req, nb_rest_prefer_implemented, (void *)call->svc, &mt);
     if (rc == NB_OK) {
         *op = mt.op;
         return NB_OK;

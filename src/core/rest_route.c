@@ -21,6 +21,7 @@
 #include "log.h"
 #include "mem.h"
 #include "rest_route.h"
+#include "service.h"
 
 enum { SEG_LIT = 0, SEG_LABEL, SEG_GREEDY };
 
@@ -611,6 +612,16 @@ nb_rest_route_op(nb_arena *a, const nb_model *m, const nb_operation *op, const n
     out->op = op;
     out->miss = NB_REST_HIT;
     return NB_OK;
+}
+
+int
+nb_rest_prefer_implemented(const nb_operation *op, void *ud)
+{
+    const nb_service *svc = ud;
+    for (size_t i = 0; svc && i < svc->nops; i++)
+        if (strcmp(svc->ops[i].name, op->name) == 0)
+            return 1;
+    return 0;
 }
 
 const nb_rest_label *

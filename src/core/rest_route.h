@@ -85,6 +85,11 @@ int nb_rest_query_parse(nb_arena *a, const char *query, nb_rest_qparam **out, si
  * (e.g. those the service implements). May be NULL. */
 typedef int (*nb_rest_prefer_fn)(const nb_operation *op, void *ud);
 
+/* A preference for nb_rest_route: ud is an nb_service; 1 when it
+ * implements op (S3's GetBucketLifecycle and GetBucketLifecycleConfiguration
+ * are the same request: the one with a handler wins). */
+int nb_rest_prefer_implemented(const nb_operation *op, void *svc);
+
 /* Matches req (method, url, query and, for rule 4, headers) against the
  * templates of m. Returns NB_OK with out->op set; NB_ENOTFOUND with
  * out->miss saying why; NB_ENOMEM. Label values live in arena a. */

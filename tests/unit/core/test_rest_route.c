@@ -10,6 +10,7 @@
  */
 #include "core/arena.h"
 #include "core/rest_route.h"
+#include "core/service.h"
 #include "t.h"
 
 enum {
@@ -232,6 +233,12 @@ test_prefer(void)
     int rc = nb_rest_route(arena, &model, &req, prefer_cfg, NULL, &mt);
     t_inteq(rc, NB_OK, "prefer: found");
     t_streq(opname(), "GetBucketLifecycleConfiguration", "prefer breaks the tie");
+
+    static const nb_op impl[] = {{"GetBucketLifecycleConfiguration", NULL}};
+    static const nb_service svc = {.name = "test", .ops = impl, .nops = 1};
+    rc = nb_rest_route(arena, &model, &req, nb_rest_prefer_implemented, (void *)&svc, &mt);
+    t_streq(opname(), "GetBucketLifecycleConfiguration", "the implemented one wins");
+    t_inteq(nb_rest_prefer_implemented(&ops[0], NULL), 0, "no service: no preference");
 }
 
 static void

@@ -272,7 +272,7 @@ test_containers(void)
     nb_set_str(in, "Name", "thing");
     nb_value *labels = nb_set_map(in, "Labels");
     for (int i = 0; i < 11; i++) {
-        char k[8];
+        char k[16];
         snprintf(k, sizeof(k), "k%d", i);
         nb_set_str(labels, k, "v");
     }
