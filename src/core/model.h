@@ -123,10 +123,9 @@ struct nb_operation {
     uint8_t flags;              /* NB_OF_* */
 };
 
-/* Operation flags. */
-#define NB_OF_NOAUTH                                                                               \
-    0x01 /* "authtype": "none" / smithy.api#noAuth: callers
-                             may send it unsigned (AssumeRoleWithWebIdentity) */
+/* Operation flags. NB_OF_NOAUTH: "authtype": "none" or smithy.api#noAuth,
+ * callers may send it unsigned (AssumeRoleWithWebIdentity). */
+#define NB_OF_NOAUTH 0x01
 
 struct nb_model {
     const char *service_id;      /* metadata serviceId, "STS" */
