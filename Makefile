@@ -8,7 +8,7 @@
 # no edit here.
 
 CC ?= cc
-PKGS := libmicrohttpd jansson libxml-2.0 sqlite3 libcrypto
+PKGS := libmicrohttpd jansson libxml-2.0 sqlite3 libcrypto zlib
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
 

@@ -25,7 +25,7 @@ esac
 
 # Building and running nimbus.
 pkgs=(build-essential pkg-config libmicrohttpd-dev libjansson-dev libxml2-dev libsqlite3-dev
-    libssl-dev)
+    libssl-dev zlib1g-dev)
 # Testing: clang and its libFuzzer/sanitizer runtimes, clang-format (lint),
 # python3 (make gen-check), AWS CLI v2 and botocore, curl (e2e), wrk (bench).
 if [ $test_deps -eq 1 ]; then

@@ -36,12 +36,17 @@ struct nb_call {
     int err_status;       /* HTTP status, or 0 to take the model's */
     nb_value *err_fields; /* extra members of the error shape, or NULL */
     /* Waiting calls. */
-    nb_call_cb done_cb;  /* set by the server; run by nb_call_done */
-    void *done_ud;       /* its argument */
-    void *conn;          /* server's connection handle, opaque */
-    nb_http_resp *resp;  /* where the response goes (server-owned) */
-    const char *op_name; /* operation name for the log line */
-    int in_txn;          /* a store transaction is open */
+    nb_call_cb done_cb;   /* set by the server; run by nb_call_done */
+    void *done_ud;        /* its argument */
+    void *conn;           /* server's connection handle, opaque */
+    nb_call_cb cancel_cb; /* set by a handler that returned NB_PENDING: run
+                             if the call is abandoned (shutdown) before
+                             nb_call_done; the handler must then forget the
+                             call, which is freed right after */
+    void *cancel_ud;      /* its argument */
+    nb_http_resp *resp;   /* where the response goes (server-owned) */
+    const char *op_name;  /* operation name for the log line */
+    int in_txn;           /* a store transaction is open */
 };
 
 /* Raise an AWS error: code names the error shape in the model (or is a

@@ -24,6 +24,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <zlib.h>
+
 #include "arena.h"
 #include "base64.h"
 #include "call.h"
@@ -602,6 +604,21 @@ body_reset(nb_http_resp *resp)
     nb_buf_reset(&resp->body);
 }
 
+/* Headers on every reply: the request id, and for services whose SDKs
+ * check the body (DynamoDB: "x-amz-crc32", the CRC32 of the body as a
+ * decimal number; AWS: DynamoDB low-level API, "CRC32 checksum"; the SDKs
+ * retry on a mismatch) the checksum. */
+static int
+reply_headers(nb_call *call, nb_http_resp *resp)
+{
+    int rc = nb_resp_header(call->arena, resp, "x-amzn-RequestId", call->request_id);
+    if (rc || !call->svc || !call->svc->body_crc32)
+        return rc;
+    uLong c = crc32(0L, (const Bytef *)(resp->body.p ? resp->body.p : ""), (uInt)resp->body.len);
+    char *v = nb_arena_printf(call->arena, "%lu", (unsigned long)c);
+    return v ? nb_resp_header(call->arena, resp, "x-amz-crc32", v) : NB_ENOMEM;
+}
+
 /* AWS (SQS developer guide, "Interpreting Amazon SQS JSON API responses"):
  * a reply carries x-amzn-RequestId and Content-Type
  * application/x-amz-json-1.0; an empty output is "{}". */
@@ -626,7 +643,7 @@ encode(nb_call *call, const nb_value *out, nb_http_resp *resp)
         goto out;
     resp->status = 200;
     resp->content_type = content_type(call->model);
-    rc = nb_resp_header(call->arena, resp, "x-amzn-RequestId", call->request_id);
+    rc = reply_headers(call, resp);
 out:
     return rc;
 }
@@ -753,7 +770,7 @@ encode_error(nb_call *call, nb_http_resp *resp)
         goto out;
     resp->status = status;
     resp->content_type = content_type(m);
-    rc = nb_resp_header(call->arena, resp, "x-amzn-RequestId", call->request_id);
+    rc = reply_headers(call, resp);
     if (!rc)
         rc = nb_resp_header(call->arena, resp, "x-amzn-ErrorType", s ? s->name : code);
     if (rc || !m || !m->query_compatible)

@@ -29,22 +29,50 @@
 #include "server.h"
 
 typedef struct conn_state {
-    nb_call *call;               /* the call, made on the first access callback */
-    char *uri;                   /* raw request target as sent (call arena) */
-    nb_buf body;                 /* request body, bounded by NB_BODY_MAX */
-    nb_http_req *req;            /* the request view, once headers are in */
-    nb_http_resp resp;           /* the response once ready */
-    int too_large;               /* the body went over the bound */
-    int pending;                 /* waiting for nb_call_done */
-    int ready;                   /* resp is complete */
-    struct MHD_Connection *conn; /* for resume */
+    nb_call *call;                   /* the call, made on the first access callback */
+    char *uri;                       /* raw request target as sent (call arena) */
+    nb_buf body;                     /* request body, bounded by NB_BODY_MAX */
+    nb_http_req *req;                /* the request view, once headers are in */
+    nb_http_resp resp;               /* the response once ready */
+    int too_large;                   /* the body went over the bound */
+    int pending;                     /* waiting for nb_call_done */
+    int ready;                       /* resp is complete */
+    struct MHD_Connection *conn;     /* for resume */
+    struct conn_state *next_pending; /* pending list links */
+    struct conn_state *prev_pending;
 } conn_state;
 
 static struct {
     struct MHD_Daemon *d; /* the daemon */
     int epfd;             /* its epoll fd, on our loop */
     uint16_t port;        /* bound port */
+    conn_state *pending;  /* suspended connections waiting for their call */
 } S;
+
+static void
+pending_add(conn_state *cs)
+{
+    cs->pending = 1;
+    cs->prev_pending = NULL;
+    cs->next_pending = S.pending;
+    if (S.pending)
+        S.pending->prev_pending = cs;
+    S.pending = cs;
+}
+
+static void
+pending_del(conn_state *cs)
+{
+    if (!cs->pending)
+        return;
+    if (cs->prev_pending)
+        cs->prev_pending->next_pending = cs->next_pending;
+    else
+        S.pending = cs->next_pending;
+    if (cs->next_pending)
+        cs->next_pending->prev_pending = cs->prev_pending;
+    cs->pending = 0;
+}
 
 static void
 conn_free(conn_state *cs)
@@ -175,7 +203,7 @@ on_call_done(nb_call *call, int rc, void *ud)
 {
     conn_state *cs = ud;
     cs->ready = 1;
-    cs->pending = 0;
+    pending_del(cs);
     MHD_resume_connection(cs->conn);
 }
 
@@ -232,7 +260,7 @@ on_access(void *cls, struct MHD_Connection *conn, const char *url, const char *m
     cs->call->done_ud = cs;
     int rc = nb_call_serve(cs->call, &cs->resp);
     if (rc == NB_PENDING) {
-        cs->pending = 1;
+        pending_add(cs);
         MHD_suspend_connection(conn);
         return MHD_YES;
     }
@@ -244,7 +272,13 @@ static void
 on_completed(void *cls, struct MHD_Connection *conn, void **ctx,
              enum MHD_RequestTerminationCode toe)
 {
-    conn_free(*ctx);
+    conn_state *cs = *ctx;
+    if (cs && cs->pending) { /* the call never finished: its handler forgets it */
+        pending_del(cs);
+        if (cs->call->cancel_cb)
+            cs->call->cancel_cb(cs->call, NB_EAWS, cs->call->cancel_ud);
+    }
+    conn_free(cs);
     *ctx = NULL;
 }
 
@@ -320,11 +354,31 @@ nb_server_start(const char *host, uint16_t port, uint16_t *bound)
     return NB_OK;
 }
 
+/* Shutdown: every waiting call is abandoned (its handler forgets it) and
+ * answered 503, so that no connection stays suspended. */
+static void
+abandon_pending(void)
+{
+    while (S.pending) {
+        conn_state *cs = S.pending;
+        pending_del(cs);
+        nb_call *call = cs->call;
+        if (call->cancel_cb)
+            call->cancel_cb(call, NB_EAWS, call->cancel_ud);
+        nb_buf_reset(&cs->resp.body);
+        nb_resp_text(&cs->resp, 503, "text/plain", "Service shutting down\n", 22);
+        cs->ready = 1;
+        MHD_resume_connection(cs->conn);
+    }
+    MHD_run(S.d);
+}
+
 void
 nb_server_stop(void)
 {
     if (!S.d)
         return;
+    abandon_pending();
     nb_loop_del_fd(S.epfd);
     nb_loop_set_before_wait(NULL, NULL);
     MHD_stop_daemon(S.d);

@@ -32,6 +32,7 @@ struct nb_service {
     const char *schema;          /* SQL run once when the store opens, or NULL */
     const char *table_prefix;    /* its tables' prefix ("sts_"), for reset */
     int global;                  /* state shared by all regions (IAM) */
+    int body_crc32;              /* JSON replies carry x-amz-crc32 (DynamoDB) */
     int fallback;                /* takes requests no other service claims
                                     (S3, as LocalStack does) */
     int (*init)(void);           /* once at start, after the store; or NULL */
