@@ -34,6 +34,7 @@
 #include "log.h"
 #include "model.h"
 #include "proto.h"
+#include "service.h"
 #include "timefmt.h"
 #include "value.h"
 
