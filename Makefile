@@ -8,6 +8,7 @@
 # no edit here.
 
 CC ?= cc
+NPROC := $(shell nproc 2>/dev/null || echo 2)
 PKGS := libmicrohttpd jansson libxml-2.0 sqlite3 libcrypto zlib
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
@@ -70,11 +71,11 @@ install-test-deps:
 	./scripts/install-deps.sh --test
 
 run: install-deps
-	$(MAKE) all
+	$(MAKE) -j$(NPROC) all
 	./$(B)/nimbus start
 
 test: install-test-deps
-	$(MAKE) all asan unit fuzz-build
+	$(MAKE) -j$(NPROC) all asan unit fuzz-build
 	./scripts/run-tests.sh
 
 gen:
