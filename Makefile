@@ -101,7 +101,7 @@ $(B)/fuzz/obj/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
 	clang $(ALL_CFLAGS) -O1 -g -fsanitize=fuzzer-no-link,address,undefined -c $< -o $@
 
-$(B)/fuzz/%: fuzz/%.c $(FUZZ_LIB_OBJ)
+$(B)/fuzz/%: fuzz/%.c $(FUZZ_LIB_OBJ) $(wildcard fuzz/*.h)
 	@mkdir -p $(dir $@)
 	clang $(ALL_CFLAGS) $(FUZZ_FLAGS) $(LDFLAGS) -o $@ $< $(FUZZ_LIB_OBJ) $(PKG_LIBS)
 

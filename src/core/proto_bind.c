@@ -803,3 +803,97 @@ nb_bind_encode(nb_call *call, uint32_t shape, const nb_value *out, nb_http_resp 
     }
     return NB_OK;
 }
+
+/* ---- The REST codecs' request and reply steps ----------------------- */
+
+int
+nb_bind_resolve(const nb_bind_codec *c, nb_call *call, const nb_model *m, const nb_http_req *req,
+                const nb_operation **op)
+{
+    nb_rest_match mt;
+    *op = NULL;
+    int rc = nb_rest_route(call->arena, m, req, nb_rest_prefer_implemented, (void *)call->svc, &mt);
+    if (rc == NB_OK) {
+        *op = mt.op;
+        return NB_OK;
+    }
+    if (rc != NB_ENOTFOUND)
+        return rc;
+    return mt.miss == NB_REST_BAD_URI ? c->bad_uri(call, req) : c->no_match(call, req);
+}
+
+int
+nb_bind_request(const nb_bind_codec *c, nb_call *call, const nb_http_req *req, nb_value **in)
+{
+    const nb_operation *op = call->op;
+    nb_http_req plain;
+    nb_rest_match mt;
+    int rc;
+    *in = nb_value_struct(call->arena);
+    if (!*in)
+        return NB_ENOMEM;
+    if (NB_NEVER(!op || !call->model))
+        return NB_EINTERNAL;
+    if (op->input == NB_NO_SHAPE)
+        return NB_OK;
+    if (c->unwrap && (rc = c->unwrap(call, &req, &plain)))
+        return rc;
+    rc = nb_rest_route_op(call->arena, call->model, op, req, &mt);
+    if (rc == NB_ENOTFOUND && mt.miss == NB_REST_BAD_URI)
+        return c->bad_uri(call, req);
+    if (rc && rc != NB_ENOTFOUND)
+        return rc;
+    rc = nb_bind_decode(call, req, &mt, op->input, *in, c->bad_value);
+    if (!rc)
+        rc = c->decode_body(call, req, shape_of(call->model, op->input), *in);
+    return rc;
+}
+
+void
+nb_bind_body_reset(nb_http_resp *resp)
+{
+    if (resp->body.max == 0)
+        nb_buf_init(&resp->body, NB_RESP_MAX);
+    nb_buf_reset(&resp->body);
+}
+
+int
+nb_bind_is_head(const nb_call *call)
+{
+    return call->http && call->http->method && strcmp(call->http->method, "HEAD") == 0;
+}
+
+int
+nb_bind_bodiless(const nb_call *call, int status)
+{
+    return status == 204 || status == 304 || nb_bind_is_head(call);
+}
+
+int
+nb_bind_reply(const nb_bind_codec *c, nb_call *call, const nb_value *out, nb_http_resp *resp)
+{
+    const nb_operation *op = call->op;
+    int status = 200, raw = 0, rc;
+    nb_bind_body_reset(resp);
+    resp->content_type = NULL;
+    if ((rc = c->id_headers(call, resp)))
+        return rc;
+    if (op && op->output != NB_NO_SHAPE)
+        rc = nb_bind_encode(call, op->output, out, resp, &status, &raw);
+    else if (op && op->http_status)
+        status = op->http_status;
+    if (rc)
+        return rc;
+    if (raw && !resp->content_type) {
+        const nb_member *pl = nb_bind_payload(call->model, shape_of(call->model, op->output));
+        resp->content_type = shape_of(call->model, pl->shape)->type == NB_T_STRING
+                                 ? "text/plain"
+                                 : "application/octet-stream";
+    } else if (!raw && out && op && op->output != NB_NO_SHAPE) {
+        rc = c->encode_body(call, out, resp);
+    }
+    if (nb_bind_bodiless(call, status))
+        nb_buf_reset(&resp->body);
+    resp->status = status;
+    return rc;
+}

@@ -77,4 +77,54 @@ int nb_bind_decode(nb_call *call, const nb_http_req *req, const nb_rest_match *m
 int nb_bind_encode(nb_call *call, uint32_t shape, const nb_value *out, nb_http_resp *resp,
                    int *status, int *raw);
 
+/* ---- The REST codecs' request and reply steps --------------------------
+ * restJson1 and restXml route, bind and answer the same way; only the
+ * body format and the wording of errors differ. A codec fills an
+ * nb_bind_codec with those and calls the steps below. */
+
+typedef struct nb_bind_codec {
+    /* The request URI does not percent-decode: raises the protocol's
+     * error and returns its code. */
+    int (*bad_uri)(nb_call *call, const nb_http_req *req);
+    /* No operation matches the method and path: likewise. */
+    int (*no_match)(nb_call *call, const nb_http_req *req);
+    /* A bound value that does not convert (nb_bind_decode). */
+    nb_bind_bad_fn bad_value;
+    /* Undoes a transfer coding of the body into *plain and points *req at
+     * it, or leaves *req alone; NULL when the protocol has none. */
+    int (*unwrap)(nb_call *call, const nb_http_req **req, nb_http_req *plain);
+    /* Reads the body into `in` (input shape s): the members the bindings
+     * left, or a structure payload. */
+    int (*decode_body)(nb_call *call, const nb_http_req *req, const nb_shape *s, nb_value *in);
+    /* Adds the request id headers every reply carries. */
+    int (*id_headers)(nb_call *call, nb_http_resp *resp);
+    /* Writes the body of a reply whose output has one and no raw payload
+     * (out is not NULL; call->op has an output shape). */
+    int (*encode_body)(nb_call *call, const nb_value *out, nb_http_resp *resp);
+} nb_bind_codec;
+
+/* nb_proto.resolve for a REST codec: the operation from method, path and
+ * query (rest_route.c), preferring implemented operations; a miss goes to
+ * c->bad_uri or c->no_match. */
+int nb_bind_resolve(const nb_bind_codec *c, nb_call *call, const nb_model *m,
+                    const nb_http_req *req, const nb_operation **op);
+/* nb_proto.decode for a REST codec: *in is a new struct filled by the
+ * bindings (nb_bind_decode) and then by c->decode_body. */
+int nb_bind_request(const nb_bind_codec *c, nb_call *call, const nb_http_req *req, nb_value **in);
+/* nb_proto.encode for a REST codec: request id headers, then status,
+ * headers and a raw payload by the bindings (a raw payload gets
+ * text/plain or application/octet-stream unless a member set the
+ * Content-Type), else c->encode_body; no body when nb_bind_bodiless. */
+int nb_bind_reply(const nb_bind_codec *c, nb_call *call, const nb_value *out, nb_http_resp *resp);
+
+/* Readies resp->body for a new reply: bounded by NB_RESP_MAX unless the
+ * server gave it a bound, and emptied (an error may follow a failed
+ * encode). */
+void nb_bind_body_reset(nb_http_resp *resp);
+/* 1 when the request is a HEAD. */
+int nb_bind_is_head(const nb_call *call);
+/* 1 when a reply of this status has no body at all: HEAD, 204 and 304
+ * (RFC 9110 sections 9.3.2, 15.3.5, 15.4.5). */
+int nb_bind_bodiless(const nb_call *call, int status);
+
 #endif

@@ -9,6 +9,8 @@
  * The request body is parsed by json.c (jansson), then walked by the
  * input shape into an nb_value tree; the reply is written straight into
  * the response buffer by the output shape, with no intermediate tree.
+ * The walk both ways is json_shape.c's, shared with restJson1; this file
+ * words its errors as Coral does.
  *
  * Where AWS's own behaviour was checked, the comment says where from. The
  * type-mismatch messages are those of Amazon's Coral framework (Java):
@@ -18,7 +20,6 @@
  * (github.com/architect/dynalite validations/index.js, checkTypes).
  */
 #include <ctype.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -30,53 +31,15 @@
 #include "base64.h"
 #include "call.h"
 #include "json.h"
+#include "json_shape.h"
 #include "limits.h"
 #include "log.h"
 #include "model.h"
 #include "proto.h"
 #include "service.h"
-#include "timefmt.h"
 #include "value.h"
 
 #define SER_EXC "SerializationException"
-
-/* Decoding state: one request. */
-typedef struct dec {
-    nb_call *call;     /* where errors go */
-    const nb_model *m; /* the model being decoded by */
-    nb_arena *a;       /* the call's arena: the tree lives there */
-} dec;
-
-static const nb_shape *
-shape_at(const nb_model *m, uint32_t idx)
-{
-    assert(idx < m->nshapes);
-    return &m->shapes[idx];
-}
-
-/* The shape of a list's items (i = 0), a map's keys (0) or values (1). */
-static uint32_t
-child_shape(const nb_model *m, const nb_shape *s, unsigned i)
-{
-    assert(s->nmembers > i);
-    return m->members[s->members + i].shape;
-}
-
-/* SerializationException, 400, with a formatted message (Coral sends it
- * as "Message"; see framework[] below). */
-static int ser_fail(dec *d, const char *fmt, ...) NB_PRINTF(2, 3);
-
-static int
-ser_fail(dec *d, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char *msg = nb_arena_vprintf(d->a, fmt, ap);
-    va_end(ap);
-    if (!msg)
-        return NB_ENOMEM;
-    return nb_fail_status(d->call, 400, SER_EXC, "%s", msg);
-}
 
 /* The Java class Coral names for a JSON number (dynalite classForNumber). */
 static const char *
@@ -126,22 +89,23 @@ java_type(int type)
  * be converted to an <type>", and a string for a boolean "'<STRING>' can
  * not be converted to an Boolean", upper-cased. */
 static int
-mismatch(dec *d, int type, const nb_json *j)
+mismatch(nb_jsd *d, int type, const nb_json *j)
 {
     int jt = nb_json_type(j);
 
     if (jt == NB_J_OBJECT)
-        return ser_fail(d, "%s", "Start of structure or map found where not expected.");
+        return nb_jsd_ser_fail(d, "%s", "Start of structure or map found where not expected.");
     if (jt == NB_J_ARRAY)
-        return ser_fail(d, "%s", "Start of list found where not expected");
+        return nb_jsd_ser_fail(d, "%s", "Start of list found where not expected");
     if (type == NB_T_LIST)
-        return ser_fail(d, "%s", "Expected list or null");
+        return nb_jsd_ser_fail(d, "%s", "Expected list or null");
     if (type == NB_T_MAP)
-        return ser_fail(d, "%s", "Expected map or null");
+        return nb_jsd_ser_fail(d, "%s", "Expected map or null");
     if (type == NB_T_STRUCTURE)
-        return ser_fail(d, "%s", "Expected null");
+        return nb_jsd_ser_fail(d, "%s", "Expected null");
     if (jt == NB_J_BOOL)
-        return ser_fail(d, "class java.lang.Boolean can not be converted to %s", java_type(type));
+        return nb_jsd_ser_fail(d, "class java.lang.Boolean can not be converted to %s",
+                               java_type(type));
     if (jt == NB_J_STR && type == NB_T_BOOLEAN) {
         nb_str s = nb_json_str(j);
         char *up = nb_arena_strndup(d->a, s.p, s.len);
@@ -149,272 +113,79 @@ mismatch(dec *d, int type, const nb_json *j)
             return NB_ENOMEM;
         for (char *p = up; *p; p++)
             *p = (char)toupper((unsigned char)*p);
-        return ser_fail(d, "'%s' can not be converted to %s", up, java_type(type));
+        return nb_jsd_ser_fail(d, "'%s' can not be converted to %s", up, java_type(type));
     }
-    return ser_fail(d, "class %s can not be converted to %s",
-                    jt == NB_J_STR ? "java.lang.String" : num_class(j), java_type(type));
+    return nb_jsd_ser_fail(d, "class %s can not be converted to %s",
+                           jt == NB_J_STR ? "java.lang.String" : num_class(j), java_type(type));
 }
 
-static int dec_value(dec *d, uint32_t shape, const nb_json *j, nb_value **out);
-
+/* Out of range integers: Jackson's "Numeric value (...) out of range of
+ * int/long", with the number as it was sent. */
 static int
-dec_struct(dec *d, const nb_shape *s, const nb_json *j, nb_value **out)
+out_of_range(nb_jsd *d, const nb_shape *s, const nb_json *j)
 {
-    nb_json_iter it = NB_JSON_ITER_INIT;
-    const nb_json *val;
-    nb_value *v, *c;
-    nb_str key;
-    int rc = NB_OK;
-
-    if (s->flags & NB_SF_DOCUMENT) /* kept as the JSON's own tree */
-        return nb_json_to_value(d->a, j, out);
-    if (nb_json_type(j) != NB_J_OBJECT)
-        return mismatch(d, NB_T_STRUCTURE, j);
-    v = nb_value_struct(d->a);
-    if (!v)
-        return NB_ENOMEM;
-    while (nb_json_next(j, &it, &key, &val)) {
-        /* AWS ignores members it does not know, and a null is an absent
-         * member (dynalite checkTypes deletes both). */
-        const nb_member *mb = nb_shape_member_wire(d->m, s, key.p, key.len);
-        if (!mb || nb_json_type(val) == NB_J_NULL)
-            continue;
-        rc = dec_value(d, mb->shape, val, &c);
-        if (rc || (rc = nb_value_put(v, mb->name, strlen(mb->name), c)))
-            return rc;
-    }
-    /* Smithy: a union has exactly one member set; several is malformed.
-     * The message is ours. */
-    if ((s->flags & NB_SF_UNION) && v->u.c.n > 1)
-        return ser_fail(d, "Union %s must have exactly one member set", s->name);
-    *out = v;
-    return rc;
-}
-
-static int
-dec_list(dec *d, const nb_shape *s, const nb_json *j, nb_value **out)
-{
-    uint32_t item = child_shape(d->m, s, 0);
-    size_t n = nb_json_len(j);
-    nb_value *v, *c;
-    int rc;
-
-    if (nb_json_type(j) != NB_J_ARRAY)
-        return mismatch(d, NB_T_LIST, j);
-    if (n > NB_LIST_MAX) /* our bound (limits.h); the message is ours */
-        return ser_fail(d, "List has more than %u entries", (unsigned)NB_LIST_MAX);
-    v = nb_value_list(d->a);
-    if (!v)
-        return NB_ENOMEM;
-    for (size_t i = 0; i < n; i++) {
-        const nb_json *e = nb_json_item(j, i);
-        if (nb_json_type(e) == NB_J_NULL) /* dense lists drop nulls */
-            continue;
-        rc = dec_value(d, item, e, &c);
-        if (rc || (rc = nb_value_append(v, c)))
-            return rc;
-    }
-    *out = v;
-    return NB_OK;
-}
-
-static int
-dec_map(dec *d, const nb_shape *s, const nb_json *j, nb_value **out)
-{
-    uint32_t vshape = child_shape(d->m, s, 1);
-    nb_json_iter it = NB_JSON_ITER_INIT;
-    const nb_json *val;
-    nb_value *v, *c;
-    nb_str key;
-    int rc;
-
-    if (nb_json_type(j) != NB_J_OBJECT)
-        return mismatch(d, NB_T_MAP, j);
-    if (nb_json_len(j) > NB_LIST_MAX)
-        return ser_fail(d, "Map has more than %u entries", (unsigned)NB_LIST_MAX);
-    v = nb_value_map(d->a);
-    if (!v)
-        return NB_ENOMEM;
-    while (nb_json_next(j, &it, &key, &val)) {
-        if (nb_json_type(val) == NB_J_NULL) /* dense maps drop nulls */
-            continue;
-        rc = dec_value(d, vshape, val, &c);
-        if (rc || (rc = nb_value_put(v, key.p, key.len, c)))
-            return rc;
-    }
-    *out = v;
-    return NB_OK;
-}
-
-/* Integers and longs. AWS (Coral on Jackson) takes a number with a
- * fraction and drops the fraction (dynalite: "if (actualType != 'Double')
- * val = Math.floor(val)"; Jackson truncates toward zero, as done here).
- * Out of range, the message is Jackson's "Numeric value (...) out of range
- * of int/long". */
-static int
-dec_int(dec *d, const nb_shape *s, const nb_json *j, nb_value **out)
-{
-    int64_t lo = s->type == NB_T_INTEGER ? INT32_MIN : INT64_MIN;
-    int64_t hi = s->type == NB_T_INTEGER ? INT32_MAX : INT64_MAX;
-    const char *what = s->type == NB_T_INTEGER ? "int" : "long";
     char num[NB_JSON_NUM_MAX];
-    int64_t i;
-
-    if (nb_json_type(j) == NB_J_INT) {
-        i = nb_json_int(j);
-        if (i < lo || i > hi) {
-            snprintf(num, sizeof(num), "%lld", (long long)i);
-            return ser_fail(d, "Numeric value (%s) out of range of %s", num, what);
-        }
-    } else if (nb_json_type(j) == NB_J_REAL) {
-        double x = trunc(nb_json_num(j));
-        if (!(x >= (double)lo && x < -(double)lo)) { /* [lo, -lo): exact in double */
-            nb_json_fmt_double(num, nb_json_num(j));
-            return ser_fail(d, "Numeric value (%s) out of range of %s", num, what);
-        }
-        i = (int64_t)x; /* in [lo, -lo - 1] = [lo, hi] */
-    } else {
-        return mismatch(d, s->type, j);
-    }
-    *out = nb_value_int(d->a, i);
-    return *out ? NB_OK : NB_ENOMEM;
+    if (nb_json_type(j) == NB_J_INT)
+        snprintf(num, sizeof(num), "%lld", (long long)nb_json_int(j));
+    else
+        nb_json_fmt_double(num, nb_json_num(j));
+    return nb_jsd_ser_fail(d, "Numeric value (%s) out of range of %s", num,
+                           s->type == NB_T_INTEGER ? "int" : "long");
 }
 
-/* Floats and doubles: any JSON number, or the strings "NaN", "Infinity"
- * and "-Infinity" (Smithy awsJson1_0: non-numeric float values; botocore
- * serialize.py _handle_float sends them so). */
-static int
-dec_double(dec *d, const nb_shape *s, const nb_json *j, nb_value **out)
-{
-    double x;
-    int jt = nb_json_type(j);
-
-    if (jt == NB_J_INT || jt == NB_J_REAL) {
-        x = nb_json_num(j);
-    } else if (jt == NB_J_STR && nb_str_eqc(nb_json_str(j), "NaN")) {
-        x = NAN;
-    } else if (jt == NB_J_STR && nb_str_eqc(nb_json_str(j), "Infinity")) {
-        x = INFINITY;
-    } else if (jt == NB_J_STR && nb_str_eqc(nb_json_str(j), "-Infinity")) {
-        x = -INFINITY;
-    } else {
-        return mismatch(d, s->type, j);
-    }
-    *out = nb_value_double(d->a, x);
-    return *out ? NB_OK : NB_ENOMEM;
-}
-
-/* Timestamps: epoch seconds as a number, possibly fractional (botocore
- * serialize.py JSONSerializer TIMESTAMP_FORMAT = 'unixtimestamp'), kept to
- * the millisecond; also ISO 8601, HTTP-date or epoch strings, which some
- * clients send. A string that is none of these is refused; that message is
- * ours. */
-static int
-dec_time(dec *d, const nb_shape *s, const nb_json *j, nb_value **out)
-{
-    int jt = nb_json_type(j);
-    double t;
-
-    if (jt == NB_J_INT || jt == NB_J_REAL) {
-        t = nb_json_num(j);
-    } else if (jt == NB_J_STR) {
-        nb_str str = nb_json_str(j);
-        if (nb_time_parse(str.p, str.len, NB_TS_DEFAULT, &t) != NB_OK) {
-            char *c = nb_arena_strndup(d->a, str.p, str.len);
-            if (!c)
-                return NB_ENOMEM;
-            return ser_fail(d, "'%s' can not be converted to %s", c, java_type(s->type));
-        }
-    } else {
-        return mismatch(d, s->type, j);
-    }
-    *out = nb_value_time(d->a, round(t * 1000.0) / 1000.0);
-    return *out ? NB_OK : NB_ENOMEM;
-}
-
-/* Blobs: strict base64 (base64.h). AWS (dynalite checkTypes, Blob): a
+/* Blobs that are not strict base64. AWS (dynalite checkTypes, Blob): a
  * length that is not a multiple of 4, a byte outside the alphabet (or
  * '=' followed by something else), or spare bits set in the last
  * character are refused with these messages; "dectected" is AWS's. */
 static int
-dec_blob(dec *d, const nb_shape *s, const nb_json *j, nb_value **out)
+bad_blob(nb_jsd *d, const nb_jsd_err *e)
 {
-    nb_str str;
-    size_t n = 0, bad = 0;
-    char *buf, *c, badc[2];
-    int rc;
-
-    if (nb_json_type(j) != NB_J_STR)
-        return mismatch(d, s->type, j);
-    str = nb_json_str(j);
-    buf = nb_arena_alloc(d->a, nb_b64_dec_max(str.len) + 1);
-    if (!buf)
-        return NB_ENOMEM;
-    rc = nb_b64_decode(buf, &n, str.p, str.len, &bad);
-    if (rc == NB_B64_OK) {
-        buf[n] = '\0';
-        *out = nb_value_blob(d->a, "", 0);
-        if (!*out)
-            return NB_ENOMEM;
-        (*out)->u.s.p = buf; /* decoded in place: no second copy */
-        (*out)->u.s.len = n;
-        return NB_OK;
-    }
-    c = nb_arena_strndup(d->a, str.p, str.len);
+    nb_str str = nb_json_str(e->j);
+    char *c = nb_arena_strndup(d->a, str.p, str.len), badc[2];
     if (!c)
         return NB_ENOMEM;
-    if (rc == NB_B64_E_LENGTH)
-        return ser_fail(d,
-                        "'%s' can not be converted to a Blob: Base64 encoded length is "
-                        "expected a multiple of 4 bytes but found: %zu",
-                        c, str.len);
-    if (rc == NB_B64_E_CHAR) {
-        badc[0] = str.p[bad];
+    if (e->b64 == NB_B64_E_LENGTH)
+        return nb_jsd_ser_fail(d,
+                               "'%s' can not be converted to a Blob: Base64 encoded length is "
+                               "expected a multiple of 4 bytes but found: %zu",
+                               c, str.len);
+    if (e->b64 == NB_B64_E_CHAR) {
+        badc[0] = str.p[e->at];
         badc[1] = '\0';
-        return ser_fail(d, "'%s' can not be converted to a Blob: Invalid Base64 character: '%s'", c,
-                        badc);
+        return nb_jsd_ser_fail(
+            d, "'%s' can not be converted to a Blob: Invalid Base64 character: '%s'", c, badc);
     }
-    return ser_fail(d,
-                    "'%s' can not be converted to a Blob: Invalid last non-pad Base64 "
-                    "character dectected",
-                    c);
+    return nb_jsd_ser_fail(d,
+                           "'%s' can not be converted to a Blob: Invalid last non-pad Base64 "
+                           "character dectected",
+                           c);
 }
 
+/* The walker's refusals in Coral's words (json_shape.h). A string that
+ * is no timestamp, and the union and bound messages, are ours. */
 static int
-dec_value(dec *d, uint32_t shape, const nb_json *j, nb_value **out)
+on_fail(nb_jsd *d, const nb_jsd_err *e)
 {
-    const nb_shape *s = shape_at(d->m, shape);
     nb_str str;
-
-    *out = NULL;
-    switch (s->type) {
-    case NB_T_STRUCTURE:
-        return dec_struct(d, s, j, out);
-    case NB_T_LIST:
-        return dec_list(d, s, j, out);
-    case NB_T_MAP:
-        return dec_map(d, s, j, out);
-    case NB_T_BOOLEAN:
-        if (nb_json_type(j) != NB_J_BOOL)
-            return mismatch(d, s->type, j);
-        *out = nb_value_bool(d->a, nb_json_bool(j));
-        return *out ? NB_OK : NB_ENOMEM;
-    case NB_T_INTEGER:
-    case NB_T_LONG:
-        return dec_int(d, s, j, out);
-    case NB_T_FLOAT:
-    case NB_T_DOUBLE:
-        return dec_double(d, s, j, out);
-    case NB_T_TIMESTAMP:
-        return dec_time(d, s, j, out);
-    case NB_T_BLOB:
-        return dec_blob(d, s, j, out);
-    default: /* NB_T_STRING */
-        if (nb_json_type(j) != NB_J_STR)
-            return mismatch(d, NB_T_STRING, j);
-        str = nb_json_str(j);
-        *out = nb_value_str(d->a, str.p, str.len);
-        return *out ? NB_OK : NB_ENOMEM;
+    char *c;
+    switch (e->why) {
+    case NB_JSD_TOO_MANY:
+        return nb_jsd_ser_fail(d, "%s has more than %u entries",
+                               e->s->type == NB_T_LIST ? "List" : "Map", (unsigned)NB_LIST_MAX);
+    case NB_JSD_RANGE:
+        return out_of_range(d, e->s, e->j);
+    case NB_JSD_TIME:
+        str = nb_json_str(e->j);
+        c = nb_arena_strndup(d->a, str.p, str.len);
+        if (!c)
+            return NB_ENOMEM;
+        return nb_jsd_ser_fail(d, "'%s' can not be converted to %s", c, java_type(e->s->type));
+    case NB_JSD_BLOB:
+        return bad_blob(d, e);
+    case NB_JSD_UNION:
+        return nb_jsd_ser_fail(d, "Union %s must have exactly one member set", e->s->name);
+    default:
+        return mismatch(d, e->s->type, e->j);
     }
 }
 
@@ -448,7 +219,7 @@ parse_fail(nb_call *call, const nb_json_err *err)
 static int
 decode(nb_call *call, const nb_http_req *req, nb_value **in)
 {
-    dec d = {call, call->model, call->arena};
+    nb_jsd d = {call, call->model, call->arena, NB_JSD_TRUNCATE | NB_JSD_UNIONS, on_fail};
     const nb_operation *op = call->op;
     nb_json *doc = NULL;
     nb_json_err err;
@@ -466,7 +237,7 @@ decode(nb_call *call, const nb_http_req *req, nb_value **in)
         jt = nb_json_type(doc);
     }
     if (jt != NB_J_NULL && op->input != NB_NO_SHAPE) {
-        rc = dec_value(&d, op->input, doc, in);
+        rc = nb_jsd_value(&d, op->input, NULL, doc, in);
     } else if (jt != NB_J_NULL && jt != NB_J_OBJECT) {
         rc = mismatch(&d, NB_T_STRUCTURE, doc); /* no input, still an object */
     } else {
@@ -479,112 +250,6 @@ out:
 }
 
 /* ---- Encoding -------------------------------------------------------- */
-
-typedef struct enc {
-    nb_jw *w;          /* the writer, on the response body */
-    const nb_model *m; /* the model being encoded by */
-} enc;
-
-static int enc_value(enc *e, uint32_t shape, int tsfmt, const nb_value *v);
-
-static int
-enc_struct(enc *e, const nb_shape *s, const nb_value *v)
-{
-    if ((s->flags & NB_SF_DOCUMENT) || (v->type != NB_V_STRUCT && v->type != NB_V_MAP))
-        return nb_jw_value(e->w, v);
-    nb_jw_obj_begin(e->w);
-    for (const nb_value *c = v->u.c.first; c && !e->w->rc; c = c->next) {
-        const nb_member *mb = c->key ? nb_shape_member(e->m, s, c->key, c->klen) : NULL;
-        if (!mb || c->type == NB_V_NULL) /* not in the shape: not on the wire */
-            continue;
-        nb_jw_keyc(e->w, nb_member_wire(mb));
-        enc_value(e, mb->shape, mb->tsfmt, c);
-    }
-    return nb_jw_obj_end(e->w);
-}
-
-static int
-enc_list(enc *e, const nb_shape *s, const nb_value *v)
-{
-    uint32_t item = child_shape(e->m, s, 0);
-
-    if (v->type != NB_V_LIST)
-        return nb_jw_value(e->w, v);
-    nb_jw_arr_begin(e->w);
-    for (const nb_value *c = v->u.c.first; c && !e->w->rc; c = c->next)
-        enc_value(e, item, 0, c);
-    return nb_jw_arr_end(e->w);
-}
-
-static int
-enc_map(enc *e, const nb_shape *s, const nb_value *v)
-{
-    uint32_t vshape = child_shape(e->m, s, 1);
-
-    if (v->type != NB_V_MAP && v->type != NB_V_STRUCT)
-        return nb_jw_value(e->w, v);
-    nb_jw_obj_begin(e->w);
-    for (const nb_value *c = v->u.c.first; c && !e->w->rc; c = c->next) {
-        nb_jw_key(e->w, c->key, c->klen);
-        enc_value(e, vshape, 0, c);
-    }
-    return nb_jw_obj_end(e->w);
-}
-
-/* Timestamps: epoch seconds, with the milliseconds as a fraction when
- * there are any (botocore parsers.py reads a number with
- * _parse_timestamp; Smithy awsJson1_0: epoch-seconds by default), unless
- * the member or shape asks for another timestampFormat. */
-static int
-enc_time(enc *e, const nb_shape *s, int tsfmt, const nb_value *v)
-{
-    char t[NB_TIME_STR_MAX];
-    double x;
-    int fmt = tsfmt ? tsfmt : s->tsfmt;
-
-    if (v->type == NB_V_TIME || v->type == NB_V_DOUBLE)
-        x = v->u.d;
-    else if (v->type == NB_V_INT)
-        x = (double)v->u.i;
-    else
-        return nb_jw_value(e->w, v);
-    if (fmt == NB_TS_ISO8601 || fmt == NB_TS_RFC822) {
-        if (nb_time_format(t, sizeof(t), x, fmt) == NB_OK)
-            return nb_jw_str(e->w, t, strlen(t));
-    } else if (nb_time_epoch(t, sizeof(t), x) == NB_OK) {
-        return nb_jw_raw(e->w, t, strlen(t));
-    }
-    return nb_jw_double(e->w, x); /* beyond year 9999: still a number */
-}
-
-static int
-enc_value(enc *e, uint32_t shape, int tsfmt, const nb_value *v)
-{
-    const nb_shape *s = shape_at(e->m, shape);
-
-    switch (s->type) {
-    case NB_T_STRUCTURE:
-        return enc_struct(e, s, v);
-    case NB_T_LIST:
-        return enc_list(e, s, v);
-    case NB_T_MAP:
-        return enc_map(e, s, v);
-    case NB_T_TIMESTAMP:
-        return enc_time(e, s, tsfmt, v);
-    case NB_T_BLOB:
-        if (v->type == NB_V_BLOB || v->type == NB_V_STR)
-            return nb_jw_b64(e->w, v->u.s.p, v->u.s.len);
-        break;
-    case NB_T_FLOAT:
-    case NB_T_DOUBLE:
-        if (v->type == NB_V_INT)
-            return nb_jw_double(e->w, (double)v->u.i);
-        break;
-    default:
-        break;
-    }
-    return nb_jw_value(e->w, v); /* scalars are written as they are */
-}
 
 static const char *
 content_type(const nb_model *m)
@@ -627,14 +292,14 @@ static int
 encode(nb_call *call, const nb_value *out, nb_http_resp *resp)
 {
     nb_jw w;
-    enc e = {&w, call->model};
+    nb_jse e = {&w, call->model, 0};
     const nb_operation *op = call->op;
     int rc;
 
     body_reset(resp);
     nb_jw_init(&w, &resp->body);
     if (out && op && op->output != NB_NO_SHAPE && e.m) {
-        enc_value(&e, op->output, 0, out);
+        nb_jse_value(&e, op->output, 0, out);
     } else {
         nb_jw_obj_begin(&w);
         nb_jw_obj_end(&w);
@@ -704,6 +369,7 @@ static void
 error_body(nb_jw *w, nb_call *call, const nb_shape *s, const char *type, const char *msg_key)
 {
     const nb_model *m = call->model;
+    nb_jse e = {w, m, 0};
 
     nb_jw_obj_begin(w);
     nb_jw_keyc(w, "__type");
@@ -717,14 +383,7 @@ error_body(nb_jw *w, nb_call *call, const nb_shape *s, const char *type, const c
             strcmp(c->key, "__type") == 0)
             continue;
         const nb_member *mb = s ? nb_shape_member(m, s, c->key, c->klen) : NULL;
-        if (mb) {
-            enc e = {w, m};
-            nb_jw_keyc(w, nb_member_wire(mb));
-            enc_value(&e, mb->shape, mb->tsfmt, c);
-        } else {
-            nb_jw_key(w, c->key, c->klen);
-            nb_jw_value(w, c);
-        }
+        nb_jse_field(&e, mb, c);
     }
     nb_jw_obj_end(w);
 }

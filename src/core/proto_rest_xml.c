@@ -108,27 +108,22 @@ err_field(nb_call *call, const char *name, const char *value)
     return nb_set_str(call->err_fields, name, value ? value : "");
 }
 
-/* AWS (S3 Error responses): MethodNotAllowed, 405, "The specified method
- * is not allowed against this resource." with Method and ResourceType;
- * InvalidURI, 400, "Couldn't parse the specified URI." with URI. */
+/* AWS (S3 Error responses): InvalidURI, 400, "Couldn't parse the
+ * specified URI." with URI. */
 static int
-resolve(nb_call *call, const nb_model *m, const nb_http_req *req, const nb_operation **op)
+bad_uri(nb_call *call, const nb_http_req *req)
 {
-    nb_rest_match mt;
-    *op = NULL;
-    int rc = nb_rest_route(call->arena, m, req, nb_rest_prefer_implemented, (void *)call->svc, &mt);
-    if (rc == NB_OK) {
-        *op = mt.op;
-        return NB_OK;
-    }
-    if (rc != NB_ENOTFOUND)
-        return rc;
-    if (mt.miss == NB_REST_BAD_URI) {
-        rc = nb_fail_status(call, 400, "InvalidURI", "Couldn't parse the specified URI.");
-        return err_field(call, "URI", req->url) ? NB_ENOMEM : rc;
-    }
-    rc = nb_fail_status(call, 405, "MethodNotAllowed",
-                        "The specified method is not allowed against this resource.");
+    int rc = nb_fail_status(call, 400, "InvalidURI", "Couldn't parse the specified URI.");
+    return err_field(call, "URI", req->url) ? NB_ENOMEM : rc;
+}
+
+/* AWS (S3 Error responses): MethodNotAllowed, 405, "The specified method
+ * is not allowed against this resource." with Method and ResourceType. */
+static int
+no_match(nb_call *call, const nb_http_req *req)
+{
+    int rc = nb_fail_status(call, 405, "MethodNotAllowed",
+                            "The specified method is not allowed against this resource.");
     if (err_field(call, "Method", req->method) ||
         err_field(call, "ResourceType", resource_type(req->url)))
         return NB_ENOMEM;
@@ -322,8 +317,9 @@ on_bad(nb_call *call, const nb_member *mb, const char *value, size_t len)
  * input's root element. S3 (Error responses): MissingRequestBodyError,
  * 400, "Request body is empty." when a required payload has no body. */
 static int
-decode_body(xdec *d, const nb_http_req *req, const nb_shape *s, nb_value *in)
+decode_body(nb_call *call, const nb_http_req *req, const nb_shape *s, nb_value *in)
 {
+    xdec dd = {call, call->model, call->arena}, *d = &dd;
     const nb_member *pl = nb_bind_payload(d->m, s);
     const nb_xml_node *root;
     nb_xml_err err;
@@ -425,36 +421,15 @@ bad:
                           "Content-Length HTTP header.");
 }
 
+/* The unwrap step (nb_bind_codec): an aws-chunked body is undone. */
 static int
-decode(nb_call *call, const nb_http_req *req, nb_value **in)
+unwrap(nb_call *call, const nb_http_req **req, nb_http_req *plain)
 {
-    xdec d = {call, call->model, call->arena};
-    const nb_operation *op = call->op;
-    nb_http_req plain;
-    nb_rest_match mt;
-    *in = nb_value_struct(call->arena);
-    if (!*in)
-        return NB_ENOMEM;
-    if (NB_NEVER(!op || !d.m))
-        return NB_EINTERNAL;
-    if (op->input == NB_NO_SHAPE)
+    if (!is_chunked(*req))
         return NB_OK;
-    if (is_chunked(req)) {
-        int rc = unchunk(call, req, &plain);
-        if (rc)
-            return rc;
-        req = &plain;
-    }
-    int rc = nb_rest_route_op(call->arena, d.m, op, req, &mt);
-    if (rc == NB_ENOTFOUND && mt.miss == NB_REST_BAD_URI) {
-        rc = nb_fail_status(call, 400, "InvalidURI", "Couldn't parse the specified URI.");
-        return err_field(call, "URI", req->url) ? NB_ENOMEM : rc;
-    }
-    if (rc && rc != NB_ENOTFOUND)
-        return rc;
-    rc = nb_bind_decode(call, req, &mt, op->input, *in, on_bad);
+    int rc = unchunk(call, *req, plain);
     if (!rc)
-        rc = decode_body(&d, req, shape_at(d.m, op->input), *in);
+        *req = plain;
     return rc;
 }
 
@@ -602,20 +577,6 @@ x_elem(xenc *e, const nb_member *mb, uint32_t shape, const char *name, const cha
         x_chk(e, nb_xmlw_end(e->b, name));
 }
 
-static void
-body_reset(nb_http_resp *resp)
-{
-    if (resp->body.max == 0)
-        nb_buf_init(&resp->body, NB_RESP_MAX);
-    nb_buf_reset(&resp->body);
-}
-
-static int
-is_head(const nb_call *call)
-{
-    return call->http && call->http->method && strcmp(call->http->method, "HEAD") == 0;
-}
-
 /* S3's request ids are 16 upper-case hex digits ("4442587FB7D0A2F9");
  * ours come from the call's UUID. x-amz-id-2 (HostId) is opaque base64;
  * here the base64 of the UUID. */
@@ -649,6 +610,14 @@ id_headers(nb_call *call, nb_http_resp *resp, const char **rid, const char **hid
     if (!rc)
         rc = nb_resp_header(call->arena, resp, "x-amz-id-2", *hid);
     return rc;
+}
+
+/* The id_headers step (nb_bind_codec). */
+static int
+reply_ids(nb_call *call, nb_http_resp *resp)
+{
+    const char *rid, *hid;
+    return id_headers(call, resp, &rid, &hid);
 }
 
 /* The XML body of a reply, when the output has one. */
@@ -688,36 +657,6 @@ encode_body(nb_call *call, const nb_value *out, nb_http_resp *resp)
     return e.rc;
 }
 
-static int
-encode(nb_call *call, const nb_value *out, nb_http_resp *resp)
-{
-    const nb_operation *op = call->op;
-    const char *rid, *hid;
-    int status = 200, raw = 0, rc;
-    body_reset(resp);
-    resp->content_type = NULL;
-    if ((rc = id_headers(call, resp, &rid, &hid)))
-        return rc;
-    if (op && op->output != NB_NO_SHAPE)
-        rc = nb_bind_encode(call, op->output, out, resp, &status, &raw);
-    else if (op && op->http_status)
-        status = op->http_status;
-    if (rc)
-        return rc;
-    if (raw && !resp->content_type) {
-        const nb_member *pl = nb_bind_payload(call->model, shape_at(call->model, op->output));
-        resp->content_type = shape_at(call->model, pl->shape)->type == NB_T_STRING
-                                 ? "text/plain"
-                                 : "application/octet-stream";
-    } else if (!raw && out && op && op->output != NB_NO_SHAPE) {
-        rc = encode_body(call, out, resp);
-    }
-    if (is_head(call) || status == 204 || status == 304)
-        nb_buf_reset(&resp->body);
-    resp->status = status;
-    return rc;
-}
-
 /* Extra error members: scalars only, in the order the handler set them. */
 static void
 err_fields_out(xenc *e)
@@ -745,12 +684,12 @@ encode_error(nb_call *call, nb_http_resp *resp)
     int status, sender;
     xenc e = {&resp->body, call, call->model, NB_OK};
     nb_proto_error_info(call, &status, &code, &sender);
-    body_reset(resp);
+    nb_bind_body_reset(resp);
     int rc = id_headers(call, resp, &rid, &hid);
     if (rc)
         return rc;
     resp->status = status;
-    if (is_head(call)) { /* S3: HEAD errors carry no body */
+    if (nb_bind_is_head(call)) { /* S3: HEAD errors carry no body */
         resp->content_type = NULL;
         return NB_OK;
     }
@@ -766,6 +705,36 @@ encode_error(nb_call *call, nb_http_resp *resp)
     x_chk(&e, nb_xmlw_end(e.b, "Error"));
     resp->content_type = "application/xml";
     return e.rc;
+}
+
+/* ---- Codec ----------------------------------------------------------- */
+
+static const nb_bind_codec rest_xml = {
+    .bad_uri = bad_uri,
+    .no_match = no_match,
+    .bad_value = on_bad,
+    .unwrap = unwrap,
+    .decode_body = decode_body,
+    .id_headers = reply_ids,
+    .encode_body = encode_body,
+};
+
+static int
+resolve(nb_call *call, const nb_model *m, const nb_http_req *req, const nb_operation **op)
+{
+    return nb_bind_resolve(&rest_xml, call, m, req, op);
+}
+
+static int
+decode(nb_call *call, const nb_http_req *req, nb_value **in)
+{
+    return nb_bind_request(&rest_xml, call, req, in);
+}
+
+static int
+encode(nb_call *call, const nb_value *out, nb_http_resp *resp)
+{
+    return nb_bind_reply(&rest_xml, call, out, resp);
 }
 
 const nb_proto nb_proto_rest_xml = {

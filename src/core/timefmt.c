@@ -66,6 +66,25 @@ nb_time_from_civil(int64_t y, int mon, int day)
     return days_from_civil(y, mon, day) * 86400;
 }
 
+void
+nb_time_basic(char dst[32], int64_t t)
+{
+    int64_t y, days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+    int m, d;
+    int64_t r = t - days * 86400;
+    civil_from_days(days, &y, &m, &d);
+    snprintf(dst, 32, "%04lld%02d%02dT%02d%02d%02dZ", (long long)y, m, d, (int)(r / 3600),
+             (int)(r / 60 % 60), (int)(r % 60));
+}
+
+void
+nb_time_iso_seconds(char dst[32], int64_t t)
+{
+    char b[32];
+    nb_time_basic(b, t);
+    snprintf(dst, 32, "%.4s-%.2s-%.2sT%.2s:%.2s:%.2sZ", b, b + 4, b + 6, b + 9, b + 11, b + 13);
+}
+
 /* Broken-down UTC time of t, rounded to the millisecond. */
 typedef struct tparts {
     int64_t y;    /* year */

@@ -45,6 +45,13 @@ int nb_time_parse_epoch(const char *s, size_t len, double *t);
  * epoch seconds. Each returns NB_OK or NB_EINVAL. */
 int nb_time_parse(const char *s, size_t len, int fmt, double *t);
 
+/* Whole-second forms for SigV4 (sigv4_verify.c), for any t (a year past
+ * 9999 is cut at the buffer): "20240101T000000Z", ISO 8601 basic format as
+ * in X-Amz-Date and the credential scope, and "2024-01-01T00:00:00Z", the
+ * extended form S3 puts in ServerTime and Expires. */
+void nb_time_basic(char dst[32], int64_t t);
+void nb_time_iso_seconds(char dst[32], int64_t t);
+
 /* Seconds since the epoch for a UTC civil date (no range check). */
 int64_t nb_time_from_civil(int64_t y, int mon, int day);
 

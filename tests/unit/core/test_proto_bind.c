@@ -15,6 +15,7 @@
 #include "core/rest_route.h"
 #include "core/value.h"
 #include "fake_call.h"
+#include "fake_http.h"
 #include "gen/restjson_test_model.h"
 #include "t.h"
 
@@ -33,41 +34,12 @@ on_bad(nb_call *call, const nb_member *mb, const char *value, size_t len)
     return nb_fail(call, "SerializationException", "bad %s", mb->name);
 }
 
-static nb_header hdrs[16];
-
-/* A request: url may carry "?query"; headers "name: value" (names are
- * lower-cased by the server before they reach us, as here). */
-static nb_http_req
-mkreq(nb_call *c, const char *method, const char *url, const char *const *h, const char *body)
-{
-    nb_http_req r = {0};
-    const char *q = strchr(url, '?');
-    r.method = method;
-    r.url = q ? nb_arena_strndup(c->arena, url, (size_t)(q - url)) : url;
-    r.query = q ? q + 1 : "";
-    size_t n = 0;
-    for (; h && h[n]; n++) {
-        const char *colon = strchr(h[n], ':');
-        char *name = nb_arena_strndup(c->arena, h[n], (size_t)(colon - h[n]));
-        for (char *p = name; *p; p++)
-            if (*p >= 'A' && *p <= 'Z')
-                *p = (char)(*p - 'A' + 'a');
-        hdrs[n].name = name;
-        hdrs[n].value = colon + 2;
-    }
-    r.headers = hdrs;
-    r.nheaders = n;
-    r.body = body ? body : "";
-    r.body_len = body ? strlen(body) : 0;
-    return r;
-}
-
 /* Routes and binds; returns the rc of nb_bind_decode. */
 static int
 bind(nb_call *c, const char *method, const char *url, const char *const *h, const char *body,
      nb_value **in)
 {
-    nb_http_req r = mkreq(c, method, url, h, body);
+    nb_http_req r = fake_http_req(c, method, url, h, body, body ? strlen(body) : 0);
     nb_rest_match mt;
     int rc = nb_rest_route(c->arena, M, &r, NULL, NULL, &mt);
     if (rc)
@@ -332,7 +304,7 @@ test_header_lists(void)
     const char *h[] = {"X-Tags: a, \"b,c\", \"d\\\"e\"", "X-Tags: f",
                        "X-Dates: Tue, 29 Apr 2014 18:30:38 GMT, Wed, 30 Apr 2014 18:30:38 GMT",
                        "X-Nums: 1,2 , 3", NULL};
-    nb_http_req r = mkreq(c, "GET", "/", h, NULL);
+    nb_http_req r = fake_http_req(c, "GET", "/", h, NULL, 0);
     nb_value *in = nb_value_struct(c->arena);
     int rc = nb_bind_decode(c, &r, NULL, S_IN, in, on_bad);
     t_inteq(rc, NB_OK, "lists bind");
@@ -347,7 +319,7 @@ test_header_lists(void)
     t_inteq(nb_get_len(in, "Nums"), 3, "integer list trimmed");
 
     const char *hb[] = {"X-Nums: 1,x", NULL};
-    r = mkreq(c, "GET", "/", hb, NULL);
+    r = fake_http_req(c, "GET", "/", hb, NULL, 0);
     in = nb_value_struct(c->arena);
     t_inteq(nb_bind_decode(c, &r, NULL, S_IN, in, on_bad), NB_EAWS, "bad list item refused");
 

@@ -18,38 +18,20 @@
 #include "core/rest_route.h"
 #include "core/value.h"
 #include "fake_call.h"
+#include "fake_http.h"
 #include "gen/restjson_test_model.h"
 #include "t.h"
 
 static const nb_model *M = &nb_restjson_test_model;
 static const nb_proto *P = &nb_proto_rest_json;
 
-static nb_header hdrs[16];
 static nb_http_req req;
 
 static void
 mkreq(nb_call *c, const char *method, const char *url, const char *const *h, const char *body,
       size_t blen)
 {
-    const char *q = strchr(url, '?');
-    memset(&req, 0, sizeof(req));
-    req.method = method;
-    req.url = q ? nb_arena_strndup(c->arena, url, (size_t)(q - url)) : url;
-    req.query = q ? q + 1 : "";
-    size_t n = 0;
-    for (; h && h[n]; n++) {
-        const char *colon = strchr(h[n], ':');
-        char *name = nb_arena_strndup(c->arena, h[n], (size_t)(colon - h[n]));
-        for (char *p = name; *p; p++)
-            if (*p >= 'A' && *p <= 'Z')
-                *p = (char)(*p - 'A' + 'a');
-        hdrs[n].name = name;
-        hdrs[n].value = colon + 2;
-    }
-    req.headers = hdrs;
-    req.nheaders = n;
-    req.body = body ? body : "";
-    req.body_len = body ? blen : 0;
+    req = fake_http_req(c, method, url, h, body, blen);
     c->http = &req;
 }
 
@@ -63,28 +45,6 @@ run(nb_call *c, const char *method, const char *url, const char *const *h, const
     if (rc)
         return rc;
     return P->decode(c, &req, in);
-}
-
-static const char *
-hdr(const nb_http_resp *r, const char *name)
-{
-    for (size_t i = 0; i < r->nheaders; i++)
-        if (strcasecmp(r->headers[i].name, name) == 0)
-            return r->headers[i].value;
-    return NULL;
-}
-
-static void
-resp_init(nb_http_resp *r)
-{
-    memset(r, 0, sizeof(*r));
-    nb_buf_init(&r->body, NB_RESP_MAX);
-}
-
-static const char *
-body(const nb_http_resp *r)
-{
-    return r->body.p ? r->body.p : "";
 }
 
 static void
@@ -222,16 +182,16 @@ test_encode(void)
     nb_set_map(out, "Tags");
     nb_set_str(out, "Location", "/things/t1");
     nb_set_str(out, "NotInShape", "dropped");
-    resp_init(&r);
+    fake_http_resp_init(&r);
     t_inteq(P->encode(c, out, &r), NB_OK, "encode CreateThing");
     t_inteq(r.status, 201, "responseCode 201");
     t_streq(r.content_type, "application/json", "JSON content type");
-    t_streq(body(&r),
+    t_streq(fake_http_body(&r),
             "{\"Name\":\"t1\",\"Arn\":\"arn:aws:restjson:us-east-1:000000000000:thing/t1\","
             "\"Tags\":{},\"CreatedAt\":1398796238.5}",
             "body: shape order, epoch time, no header member, no stray member");
-    t_streq(hdr(&r, "Location"), "/things/t1", "header member");
-    t_streq(hdr(&r, "x-amzn-RequestId"), c->request_id, "request id header");
+    t_streq(fake_http_header(&r, "Location"), "/things/t1", "header member");
+    t_streq(fake_http_header(&r, "x-amzn-RequestId"), c->request_id, "request id header");
     nb_buf_free(&r.body);
 
     c->op = nb_model_op(M, "GetThingConfig", 14);
@@ -243,25 +203,26 @@ test_encode(void)
     nb_list_add_str(l, "a");
     nb_set_blob(cfg, "Blob", "hi", 2);
     nb_set_str(out, "ETag", "\"abc\"");
-    resp_init(&r);
+    fake_http_resp_init(&r);
     P->encode(c, out, &r);
     t_inteq(r.status, 200, "status 200");
-    t_streq(body(&r), "{\"Size\":3,\"Enabled\":true,\"Labels\":[\"a\"],\"Blob\":\"aGk=\"}",
+    t_streq(fake_http_body(&r),
+            "{\"Size\":3,\"Enabled\":true,\"Labels\":[\"a\"],\"Blob\":\"aGk=\"}",
             "structure payload is the whole body");
-    t_streq(hdr(&r, "ETag"), "\"abc\"", "ETag header");
+    t_streq(fake_http_header(&r, "ETag"), "\"abc\"", "ETag header");
     nb_buf_free(&r.body);
 
     c->op = nb_model_op(M, "PutThingConfig", 14);
     out = nb_value_struct(c->arena);
     nb_set_blob(out, "Raw", "\x00\x01\x02", 3);
-    resp_init(&r);
+    fake_http_resp_init(&r);
     P->encode(c, out, &r);
     t_ok(r.body.len == 3 && memcmp(r.body.p, "\x00\x01\x02", 3) == 0, "blob payload raw");
     t_streq(r.content_type, "application/octet-stream", "blob payload content type");
     nb_buf_free(&r.body);
 
     c->op = nb_model_op(M, "DeleteThing", 11);
-    resp_init(&r);
+    fake_http_resp_init(&r);
     P->encode(c, nb_value_struct(c->arena), &r);
     t_inteq(r.status, 204, "204 from the model");
     t_inteq(r.body.len, 0, "204 has no body");
@@ -271,15 +232,15 @@ test_encode(void)
     out = nb_value_struct(c->arena);
     nb_set_str(out, "State", "ACTIVE");
     nb_set_time(out, "CheckedAt", 0);
-    resp_init(&r);
+    fake_http_resp_init(&r);
     P->encode(c, out, &r);
-    t_streq(body(&r), "{\"State\":\"ACTIVE\",\"CheckedAt\":0}", "epoch zero");
+    t_streq(fake_http_body(&r), "{\"State\":\"ACTIVE\",\"CheckedAt\":0}", "epoch zero");
     nb_buf_free(&r.body);
 
     c->op = nb_model_op(M, "ListThings", 10);
-    resp_init(&r);
+    fake_http_resp_init(&r);
     P->encode(c, nb_value_struct(c->arena), &r);
-    t_streq(body(&r), "{}", "empty output is {}");
+    t_streq(fake_http_body(&r), "{}", "empty output is {}");
     nb_buf_free(&r.body);
     fake_call_free(c);
 }
@@ -294,42 +255,44 @@ test_errors(void)
     nb_fail(c, "NotFoundException", "Thing t1 does not exist.");
     c->err_fields = nb_value_struct(c->arena);
     nb_set_str(c->err_fields, "ResourceType", "Thing");
-    resp_init(&r);
+    fake_http_resp_init(&r);
     t_inteq(P->encode_error(c, &r), NB_OK, "encode error");
     t_inteq(r.status, 404, "status from the error shape");
-    t_streq(hdr(&r, "x-amzn-ErrorType"), "NotFoundException", "x-amzn-ErrorType");
-    t_streq(hdr(&r, "x-amzn-RequestId"), c->request_id, "request id");
+    t_streq(fake_http_header(&r, "x-amzn-ErrorType"), "NotFoundException", "x-amzn-ErrorType");
+    t_streq(fake_http_header(&r, "x-amzn-RequestId"), c->request_id, "request id");
     t_streq(r.content_type, "application/json", "JSON error");
-    t_streq(body(&r), "{\"message\":\"Thing t1 does not exist.\",\"ResourceType\":\"Thing\"}",
+    t_streq(fake_http_body(&r),
+            "{\"message\":\"Thing t1 does not exist.\",\"ResourceType\":\"Thing\"}",
             "message and extra member");
     nb_buf_free(&r.body);
 
     c->err_fields = NULL;
     nb_fail(c, "BadRequestException", "Bad \"name\"");
-    resp_init(&r);
+    fake_http_resp_init(&r);
     P->encode_error(c, &r);
     t_inteq(r.status, 400, "400");
-    t_streq(body(&r), "{\"Type\":\"User\",\"message\":\"Bad \\\"name\\\"\"}",
+    t_streq(fake_http_body(&r), "{\"Type\":\"User\",\"message\":\"Bad \\\"name\\\"\"}",
             "Type User for a sender fault (Lambda style)");
     nb_buf_free(&r.body);
 
     nb_fail(c, "InternalServerException", "boom");
-    resp_init(&r);
+    fake_http_resp_init(&r);
     P->encode_error(c, &r);
     t_inteq(r.status, 500, "500 from the shape");
-    t_streq(body(&r), "{\"message\":\"boom\"}", "server fault body");
+    t_streq(fake_http_body(&r), "{\"message\":\"boom\"}", "server fault body");
     nb_buf_free(&r.body);
 
     nb_fail_status(c, 400, "SerializationException", "bad json");
-    resp_init(&r);
+    fake_http_resp_init(&r);
     P->encode_error(c, &r);
-    t_streq(hdr(&r, "x-amzn-ErrorType"), "SerializationException", "code not in the model");
-    t_streq(body(&r), "{\"message\":\"bad json\"}", "plain message");
+    t_streq(fake_http_header(&r, "x-amzn-ErrorType"), "SerializationException",
+            "code not in the model");
+    t_streq(fake_http_body(&r), "{\"message\":\"bad json\"}", "plain message");
     nb_buf_free(&r.body);
 
     mkreq(c, "HEAD", "/things/t1/status", NULL, NULL, 0);
     nb_fail(c, "NotFoundException", "gone");
-    resp_init(&r);
+    fake_http_resp_init(&r);
     P->encode_error(c, &r);
     t_ok(r.status == 404 && r.body.len == 0, "HEAD error has no body");
     nb_buf_free(&r.body);

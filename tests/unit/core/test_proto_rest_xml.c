@@ -17,6 +17,7 @@
 #include "core/rest_route.h"
 #include "core/value.h"
 #include "fake_call.h"
+#include "fake_http.h"
 #include "gen/restxml_test_model.h"
 #include "t.h"
 
@@ -26,31 +27,12 @@ static const nb_proto *P = &nb_proto_rest_xml;
 #define NS "http://restxmltest.amazonaws.com/doc/2020-01-01/"
 #define DECL "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 
-static nb_header hdrs[16];
 static nb_http_req req;
 
 static void
 mkreq(nb_call *c, const char *method, const char *url, const char *const *h, const char *body)
 {
-    const char *q = strchr(url, '?');
-    memset(&req, 0, sizeof(req));
-    req.method = method;
-    req.url = q ? nb_arena_strndup(c->arena, url, (size_t)(q - url)) : url;
-    req.query = q ? q + 1 : "";
-    size_t n = 0;
-    for (; h && h[n]; n++) {
-        const char *colon = strchr(h[n], ':');
-        char *name = nb_arena_strndup(c->arena, h[n], (size_t)(colon - h[n]));
-        for (char *p = name; *p; p++)
-            if (*p >= 'A' && *p <= 'Z')
-                *p = (char)(*p - 'A' + 'a');
-        hdrs[n].name = name;
-        hdrs[n].value = colon + 2;
-    }
-    req.headers = hdrs;
-    req.nheaders = n;
-    req.body = body ? body : "";
-    req.body_len = body ? strlen(body) : 0;
+    req = fake_http_req(c, method, url, h, body, body ? strlen(body) : 0);
     c->http = &req;
 }
 
@@ -63,28 +45,6 @@ run(nb_call *c, const char *method, const char *url, const char *const *h, const
     c->err_fields = NULL;
     int rc = P->resolve(c, M, &req, &c->op);
     return rc ? rc : P->decode(c, &req, in);
-}
-
-static const char *
-hdr(const nb_http_resp *r, const char *name)
-{
-    for (size_t i = 0; i < r->nheaders; i++)
-        if (strcasecmp(r->headers[i].name, name) == 0)
-            return r->headers[i].value;
-    return NULL;
-}
-
-static void
-resp_init(nb_http_resp *r)
-{
-    memset(r, 0, sizeof(*r));
-    nb_buf_init(&r->body, NB_RESP_MAX);
-}
-
-static const char *
-body(const nb_http_resp *r)
-{
-    return r->body.p ? r->body.p : "";
 }
 
 static void
@@ -250,10 +210,10 @@ test_resolve_errors(void)
     t_inteq(rc, NB_EAWS, "PATCH refused");
     t_streq(c->err_code, "MethodNotAllowed", "MethodNotAllowed");
     t_inteq(c->err_status, 405, "405");
-    resp_init(&r);
+    fake_http_resp_init(&r);
     P->encode_error(c, &r);
-    const char *rid = hdr(&r, "x-amz-request-id");
-    const char *hid = hdr(&r, "x-amz-id-2");
+    const char *rid = fake_http_header(&r, "x-amz-request-id");
+    const char *hid = fake_http_header(&r, "x-amz-id-2");
     t_streq(rid, "C6104CBEAF3111E0", "S3-style request id from the call's UUID");
     char want[1024];
     snprintf(want, sizeof(want),
@@ -261,7 +221,7 @@ test_resolve_errors(void)
                   "allowed against this resource.</Message><Method>PATCH</Method><ResourceType>"
                   "BUCKET</ResourceType><RequestId>%s</RequestId><HostId>%s</HostId></Error>",
              rid ? rid : "", hid ? hid : "");
-    t_streq(body(&r), want, "MethodNotAllowed body");
+    t_streq(fake_http_body(&r), want, "MethodNotAllowed body");
     t_inteq(r.status, 405, "status 405");
     nb_buf_free(&r.body);
 
@@ -298,9 +258,9 @@ test_encode(void)
     nb_value *cp = nb_set_list(out, "CommonPrefixes");
     nb_set_str(nb_list_add_struct(cp), "Prefix", "photos/");
     nb_set_int(out, "KeyCount", 2);
-    resp_init(&r);
+    fake_http_resp_init(&r);
     t_inteq(P->encode(c, out, &r), NB_OK, "encode ListObjects");
-    t_streq(body(&r),
+    t_streq(fake_http_body(&r),
             DECL "<ListBucketResult xmlns=\"" NS "\"><IsTruncated>false</IsTruncated><Contents>"
                  "<Key>my-image.jpg</Key><LastModified>2009-10-12T17:50:30.000Z</LastModified>"
                  "<ETag>\"fba9dede5f27731c9771645a39863328\"</ETag><Size>434234</Size>"
@@ -311,8 +271,9 @@ test_encode(void)
             "ListBucketResult: root name, xmlns, flattened lists, ISO 8601 ms");
     t_streq(r.content_type, "application/xml", "application/xml");
     t_inteq(r.status, 200, "200");
-    t_ok(hdr(&r, "x-amz-request-id") && hdr(&r, "x-amz-id-2"), "S3 id headers");
-    t_ok(!hdr(&r, "x-amzn-RequestId"), "no x-amzn-RequestId");
+    t_ok(fake_http_header(&r, "x-amz-request-id") && fake_http_header(&r, "x-amz-id-2"),
+         "S3 id headers");
+    t_ok(!fake_http_header(&r, "x-amzn-RequestId"), "no x-amzn-RequestId");
     nb_buf_free(&r.body);
 
     c->op = nb_model_op(M, "GetBucketAcl", 12);
@@ -323,9 +284,9 @@ test_encode(void)
     nb_set_str(ge, "ID", "owner-id");
     nb_set_str(ge, "Type", "CanonicalUser");
     nb_set_str(g, "Permission", "FULL_CONTROL");
-    resp_init(&r);
+    fake_http_resp_init(&r);
     P->encode(c, out, &r);
-    t_streq(body(&r),
+    t_streq(fake_http_body(&r),
             DECL "<AccessControlPolicy xmlns=\"" NS "\"><Owner><ID>owner-id</ID></Owner>"
                  "<AccessControlList><Grant><Grantee xmlns:xsi=\"http://www.w3.org/2001/"
                  "XMLSchema-instance\" xsi:type=\"CanonicalUser\"><ID>owner-id</ID></Grantee>"
@@ -338,10 +299,11 @@ test_encode(void)
     out = nb_value_struct(c->arena);
     nb_set_int(out, "Status", 203);
     nb_set_bool(out, "Healthy", 1);
-    resp_init(&r);
+    fake_http_resp_init(&r);
     P->encode(c, out, &r);
     t_inteq(r.status, 203, "statusCode member");
-    t_streq(body(&r), DECL "<StatusResult xmlns=\"" NS "\"><Healthy>true</Healthy></StatusResult>",
+    t_streq(fake_http_body(&r),
+            DECL "<StatusResult xmlns=\"" NS "\"><Healthy>true</Healthy></StatusResult>",
             "status member not in the body");
     nb_buf_free(&r.body);
 
@@ -349,24 +311,24 @@ test_encode(void)
     out = nb_value_struct(c->arena);
     nb_set_str(out, "Name", "t1");
     nb_set_str(out, "Location", "/things/t1");
-    resp_init(&r);
+    fake_http_resp_init(&r);
     P->encode(c, out, &r);
     t_inteq(r.status, 201, "responseCode 201");
-    t_streq(body(&r),
+    t_streq(fake_http_body(&r),
             DECL "<CreateThingOutput xmlns=\"" NS "\"><Name>t1</Name></CreateThingOutput>",
             "root named after the shape when it has no locationName");
-    t_streq(hdr(&r, "Location"), "/things/t1", "Location header");
+    t_streq(fake_http_header(&r, "Location"), "/things/t1", "Location header");
     nb_buf_free(&r.body);
 
     c->op = nb_model_op(M, "PutObject", 9);
     out = nb_value_struct(c->arena);
     nb_set_str(out, "ETag", "\"abc\"");
     nb_set_time(out, "Expiration", 1255369830.0);
-    resp_init(&r);
+    fake_http_resp_init(&r);
     P->encode(c, out, &r);
     t_inteq(r.body.len, 0, "headers-only output has no body");
     t_ok(r.content_type == NULL, "and no content type");
-    t_streq(hdr(&r, "x-amz-expiration"), "2009-10-12T17:50:30.000Z", "iso8601 header");
+    t_streq(fake_http_header(&r, "x-amz-expiration"), "2009-10-12T17:50:30.000Z", "iso8601 header");
     nb_buf_free(&r.body);
 
     c->op = nb_model_op(M, "GetObject", 9);
@@ -375,23 +337,25 @@ test_encode(void)
     nb_set_str(out, "ContentType", "text/plain");
     nb_set_time(out, "LastModified", 1255369830.0);
     nb_set_int(out, "ContentLength", 5);
-    resp_init(&r);
+    fake_http_resp_init(&r);
     P->encode(c, out, &r);
-    t_streq(body(&r), "hello", "object bytes");
+    t_streq(fake_http_body(&r), "hello", "object bytes");
     t_streq(r.content_type, "text/plain", "content type from the member");
-    t_streq(hdr(&r, "Last-Modified"), "Mon, 12 Oct 2009 17:50:30 GMT", "Last-Modified");
+    t_streq(fake_http_header(&r, "Last-Modified"), "Mon, 12 Oct 2009 17:50:30 GMT",
+            "Last-Modified");
     nb_buf_free(&r.body);
 
     mkreq(c, "HEAD", "/bkt/k", NULL, NULL);
-    resp_init(&r);
+    fake_http_resp_init(&r);
     P->encode(c, out, &r);
     t_inteq(r.body.len, 0, "HEAD: no body");
-    t_streq(hdr(&r, "Last-Modified"), "Mon, 12 Oct 2009 17:50:30 GMT", "HEAD keeps headers");
+    t_streq(fake_http_header(&r, "Last-Modified"), "Mon, 12 Oct 2009 17:50:30 GMT",
+            "HEAD keeps headers");
     nb_buf_free(&r.body);
 
     mkreq(c, "PUT", "/bkt?tagging", NULL, NULL);
     c->op = nb_model_op(M, "PutBucketTagging", 16);
-    resp_init(&r);
+    fake_http_resp_init(&r);
     P->encode(c, nb_value_struct(c->arena), &r);
     t_inteq(r.status, 204, "204 from the model");
     t_inteq(r.body.len, 0, "204: no body");
@@ -409,7 +373,7 @@ test_errors(void)
     nb_fail(c, "NoSuchKey", "The specified key does not exist.");
     c->err_fields = nb_value_struct(c->arena);
     nb_set_str(c->err_fields, "Key", "k&1");
-    resp_init(&r);
+    fake_http_resp_init(&r);
     t_inteq(P->encode_error(c, &r), NB_OK, "encode NoSuchKey");
     t_inteq(r.status, 404, "404 from the model");
     char want[1024];
@@ -417,31 +381,31 @@ test_errors(void)
              DECL "<Error><Code>NoSuchKey</Code><Message>The specified key does not exist."
                   "</Message><Key>k&amp;1</Key><RequestId>C6104CBEAF3111E0</RequestId><HostId>%s"
                   "</HostId></Error>",
-             hdr(&r, "x-amz-id-2"));
-    t_streq(body(&r), want, "S3 error document");
+             fake_http_header(&r, "x-amz-id-2"));
+    t_streq(fake_http_body(&r), want, "S3 error document");
     t_streq(r.content_type, "application/xml", "application/xml");
     nb_buf_free(&r.body);
 
     c->err_fields = NULL;
     nb_fail(c, "BucketAlreadyExists", "The requested bucket name is not available.");
-    resp_init(&r);
+    fake_http_resp_init(&r);
     P->encode_error(c, &r);
     t_inteq(r.status, 409, "409");
-    t_ok(strstr(body(&r), "<Code>BucketAlreadyExists</Code>") != NULL, "error code");
+    t_ok(strstr(fake_http_body(&r), "<Code>BucketAlreadyExists</Code>") != NULL, "error code");
     nb_buf_free(&r.body);
 
     nb_fail_status(c, 500, "InternalError", "We encountered an internal error.");
-    resp_init(&r);
+    fake_http_resp_init(&r);
     P->encode_error(c, &r);
     t_inteq(r.status, 500, "500");
     nb_buf_free(&r.body);
 
     mkreq(c, "HEAD", "/bkt/k", NULL, NULL);
     nb_fail(c, "NoSuchKey", "The specified key does not exist.");
-    resp_init(&r);
+    fake_http_resp_init(&r);
     P->encode_error(c, &r);
     t_ok(r.status == 404 && r.body.len == 0, "HEAD 404 without body");
-    t_ok(hdr(&r, "x-amz-request-id") != NULL, "HEAD error keeps the id header");
+    t_ok(fake_http_header(&r, "x-amz-request-id") != NULL, "HEAD error keeps the id header");
     nb_buf_free(&r.body);
     fake_call_free(c);
 }
