@@ -219,7 +219,10 @@ parse_fail(nb_call *call, const nb_json_err *err)
 static int
 decode(nb_call *call, const nb_http_req *req, nb_value **in)
 {
-    nb_jsd d = {call, call->model, call->arena, NB_JSD_TRUNCATE | NB_JSD_UNIONS, on_fail};
+    /* A service that checks its unions itself (DynamoDB words "more than
+     * one datatypes set" as a ValidationException) lets several through. */
+    int unions = call->svc && call->svc->own_unions ? 0 : NB_JSD_UNIONS;
+    nb_jsd d = {call, call->model, call->arena, NB_JSD_TRUNCATE | unions, on_fail};
     const nb_operation *op = call->op;
     nb_json *doc = NULL;
     nb_json_err err;

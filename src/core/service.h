@@ -32,6 +32,8 @@ struct nb_service {
     const char *schema;          /* SQL run once when the store opens, or NULL */
     const char *table_prefix;    /* its tables' prefix ("sts_"), for reset */
     int global;                  /* state shared by all regions (IAM) */
+    int own_unions;              /* the service checks union members itself:
+                                    the codec lets several set through */
     int body_crc32;              /* JSON replies carry x-amz-crc32 (DynamoDB) */
     int fallback;                /* takes requests no other service claims
                                     (S3, as LocalStack does) */

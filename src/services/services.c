@@ -6,9 +6,13 @@
 
 #include <string.h>
 
+extern const nb_service nb_dynamodb_service;
+extern const nb_service nb_dynamodbstreams_service;
 extern const nb_service nb_sts_service;
 
 const nb_service *const nb_services[] = {
+    &nb_dynamodb_service,
+    &nb_dynamodbstreams_service,
     &nb_sts_service,
     NULL,
 };

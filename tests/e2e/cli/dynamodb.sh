@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# DynamoDB and DynamoDB Streams through AWS CLI v2. Expected values come
+# from the DynamoDB API reference
+# (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/); exact
+# messages from dynalite's tests (github.com/architect/dynalite test/*.js),
+# which were recorded against real DynamoDB.
+. "$(dirname "$0")/../lib.sh"
+
+nimbus_start
+
+# --- tables
+
+aws_ok "create-table with a stream" dynamodb create-table --table-name books \
+    --attribute-definitions AttributeName=author,AttributeType=S AttributeName=year,AttributeType=N \
+    --key-schema AttributeName=author,KeyType=HASH AttributeName=year,KeyType=RANGE \
+    --billing-mode PAY_PER_REQUEST \
+    --stream-specification StreamEnabled=true,StreamViewType=NEW_AND_OLD_IMAGES
+is "the new table is ACTIVE" "$(jget TableDescription.TableStatus)" ACTIVE
+is "its ARN" "$(jget TableDescription.TableArn)" \
+    "arn:aws:dynamodb:us-east-1:000000000000:table/books"
+STREAM_ARN=$(jget TableDescription.LatestStreamArn)
+like "it has a stream" "$STREAM_ARN" '^arn:aws:dynamodb:us-east-1:000000000000:table/books/stream/'
+
+aws_error "create-table again: ResourceInUseException" ResourceInUseException "" \
+    dynamodb create-table --table-name books \
+    --attribute-definitions AttributeName=author,AttributeType=S \
+    --key-schema AttributeName=author,KeyType=HASH --billing-mode PAY_PER_REQUEST
+
+aws_ok "list-tables" dynamodb list-tables
+is "list-tables names the table" "$(jget TableNames)" '["books"]'
+
+aws_error "describe-table of a missing table" ResourceNotFoundException \
+    "Requested resource not found: Table: nope not found" dynamodb describe-table --table-name nope
+
+aws_ok "describe-limits" dynamodb describe-limits
+is "account read limit" "$(jget AccountMaxReadCapacityUnits)" 80000
+
+aws_ok "describe-continuous-backups" dynamodb describe-continuous-backups --table-name books
+is "point-in-time recovery is off" \
+    "$(jget ContinuousBackupsDescription.PointInTimeRecoveryDescription.PointInTimeRecoveryStatus)" \
+    DISABLED
+
+# --- items
+
+aws_ok "put-item" dynamodb put-item --table-name books \
+    --item '{"author":{"S":"Le Guin"},"year":{"N":"1969"},"title":{"S":"The Left Hand of Darkness"}}'
+aws_ok "put-item with a decimal sort key" dynamodb put-item --table-name books \
+    --item '{"author":{"S":"Le Guin"},"year":{"N":"1974.50"},"title":{"S":"The Dispossessed"}}'
+aws_ok "get-item" dynamodb get-item --table-name books \
+    --key '{"author":{"S":"Le Guin"},"year":{"N":"1969"}}'
+is "get-item returns the title" "$(jget Item.title.S)" "The Left Hand of Darkness"
+
+aws_error "conditional put fails" ConditionalCheckFailedException "The conditional request failed" \
+    dynamodb put-item --table-name books \
+    --item '{"author":{"S":"Le Guin"},"year":{"N":"1969"}}' \
+    --condition-expression 'attribute_not_exists(author)'
+
+aws_ok "update-item with SET and ADD" dynamodb update-item --table-name books \
+    --key '{"author":{"S":"Le Guin"},"year":{"N":"1969"}}' \
+    --update-expression 'SET #t = :t ADD nreads :one' \
+    --expression-attribute-names '{"#t":"title"}' \
+    --expression-attribute-values '{":t":{"S":"LHoD"},":one":{"N":"1"}}' --return-values ALL_NEW
+is "update-item returns the new title" "$(jget Attributes.title.S)" LHoD
+is "ADD made a number" "$(jget Attributes.nreads.N)" 1
+
+aws_error "a reserved word in an expression" ValidationException \
+    "Invalid UpdateExpression: Attribute name is a reserved keyword; reserved keyword: year" \
+    dynamodb update-item --table-name books \
+    --key '{"author":{"S":"Le Guin"},"year":{"N":"1969"}}' \
+    --update-expression 'SET year = :y' --expression-attribute-values '{":y":{"N":"1"}}'
+
+# --- query and scan
+
+aws_ok "query in sort key order" dynamodb query --table-name books \
+    --key-condition-expression 'author = :a AND #y > :y' \
+    --expression-attribute-names '{"#y":"year"}' \
+    --expression-attribute-values '{":a":{"S":"Le Guin"},":y":{"N":"1900"}}'
+is "query count" "$(jget Count)" 2
+is "first is the older book" "$(jget Items.0.year.N)" 1969
+is "numbers come back canonical" "$(jget Items.1.year.N)" 1974.5
+
+aws_ok "scan with a filter" dynamodb scan --table-name books \
+    --filter-expression 'begins_with(title, :p)' --expression-attribute-values '{":p":{"S":"The"}}'
+is "scan count" "$(jget Count)" 1
+is "scanned count" "$(jget ScannedCount)" 2
+
+aws_ok "delete-item" dynamodb delete-item --table-name books \
+    --key '{"author":{"S":"Le Guin"},"year":{"N":"1974.5"}}'
+
+# --- streams
+
+aws_ok "list-streams" dynamodbstreams list-streams --table-name books
+is "the table's stream is listed" "$(jget Streams.0.StreamArn)" "$STREAM_ARN"
+aws_ok "describe-stream" dynamodbstreams describe-stream --stream-arn "$STREAM_ARN"
+is "the stream is enabled" "$(jget StreamDescription.StreamStatus)" ENABLED
+SHARD=$(jget StreamDescription.Shards.0.ShardId)
+aws_ok "get-shard-iterator" dynamodbstreams get-shard-iterator --stream-arn "$STREAM_ARN" \
+    --shard-id "$SHARD" --shard-iterator-type TRIM_HORIZON
+ITER=$(jget ShardIterator)
+aws_ok "get-records" dynamodbstreams get-records --shard-iterator "$ITER"
+is "one record per change" \
+    "$(printf '%s' "$OUT" | node -e 'const r=JSON.parse(require("fs").readFileSync(0));
+        console.log(r.Records.map((x) => x.eventName).join(","))')" \
+    "INSERT,INSERT,MODIFY,REMOVE"
+is "the MODIFY record has the old image" "$(jget Records.2.dynamodb.OldImage.title.S)" \
+    "The Left Hand of Darkness"
+is "eventSource" "$(jget Records.0.eventSource)" "aws:dynamodb"
+
+aws_ok "delete-table" dynamodb delete-table --table-name books
+is "delete-table reports DELETING" "$(jget TableDescription.TableStatus)" DELETING
