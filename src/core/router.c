@@ -54,10 +54,23 @@ has_action(const nb_http_req *req)
     return strncmp(q, "Action=", 7) == 0 || strstr(q, "&Action=") != NULL;
 }
 
-/* Host forms: <svc>.<region>.localhost.localstack.cloud[:port],
- * <svc>.localhost.localstack.cloud, <svc>.<region>.amazonaws.com,
- * <svc>.amazonaws.com, <svc>.localhost. The first label is the
- * service's endpoint prefix. */
+/* A region name: letters, '-', ending in a digit ("us-east-1"). */
+static int
+region_like(const char *p, size_t n)
+{
+    if (n < 4 || n >= 32 || !memchr(p, '-', n) || !isdigit((unsigned char)p[n - 1]))
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!islower((unsigned char)p[i]) && !isdigit((unsigned char)p[i]) && p[i] != '-')
+            return 0;
+    return 1;
+}
+
+/* Host forms: [<prefix>.]<svc>[.<region>] before .localhost.localstack.cloud,
+ * .amazonaws.com or .localhost, with an optional :port. Read from the
+ * right: a region-shaped last label is the region, and the label before
+ * it is the service's endpoint prefix (<bucket>.s3.<region>...,
+ * <api>.execute-api.<region>..., sqs.<region>..., sts...). */
 static void
 host_hint(const char *host, hint *h)
 {
@@ -68,14 +81,19 @@ host_hint(const char *host, hint *h)
         size_t sl = strlen(suffixes[i]);
         if (hl <= sl || strncmp(host + hl - sl, suffixes[i], sl) != 0)
             continue;
-        size_t rest = hl - sl; /* "<svc>" or "<svc>.<region>" */
-        const char *dot = memchr(host, '.', rest);
-        h->host_svc = (nb_str){host, dot ? (size_t)(dot - host) : rest};
-        if (dot && !h->region[0]) {
-            size_t rl = rest - (size_t)(dot + 1 - host);
-            if (rl < sizeof(h->region) && memchr(dot + 1, '.', rl) == NULL)
-                snprintf(h->region, sizeof(h->region), "%.*s", (int)rl, dot + 1);
+        size_t end = hl - sl; /* labels are host[0..end) */
+        const char *last = host + end;
+        while (last > host && last[-1] != '.')
+            last--;
+        if (region_like(last, (size_t)(host + end - last)) && last > host) {
+            if (!h->region[0])
+                snprintf(h->region, sizeof(h->region), "%.*s", (int)(host + end - last), last);
+            end = (size_t)(last - 1 - host);
+            last = host + end;
+            while (last > host && last[-1] != '.')
+                last--;
         }
+        h->host_svc = (nb_str){last, (size_t)(host + end - last)};
         return;
     }
 }
@@ -300,7 +318,13 @@ nb_route(nb_call *call, const nb_http_req *req, nb_raw_fn *raw)
                               "No service of nimbus matches this request.");
     if (rc)
         return rc;
-    rc = call->proto->resolve(call, call->model, req, &call->op);
+    /* The service's own view of the request, if it keeps one (service.h
+     * rewrite): resolve and decode read it; verify() below reads req. */
+    const nb_http_req *view = req;
+    if (call->svc->rewrite && (rc = call->svc->rewrite(call, req, &view)))
+        return rc;
+    call->http = view;
+    rc = call->proto->resolve(call, call->model, view, &call->op);
     if (rc || !nb_cfg.verify_signatures)
         return rc;
     /* AWS: operations marked noAuth (AssumeRoleWithWebIdentity) may come

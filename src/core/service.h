@@ -37,8 +37,15 @@ struct nb_service {
     int body_crc32;              /* JSON replies carry x-amz-crc32 (DynamoDB) */
     int fallback;                /* takes requests no other service claims
                                     (S3, as LocalStack does) */
-    int (*init)(void);           /* once at start, after the store; or NULL */
-    void (*stop)(void);          /* once at shutdown; or NULL */
+    /* Once the service is chosen, before its operation is resolved: may
+     * point *view at a rewritten copy of the request (in the call's
+     * arena) that decoding then reads, e.g. an address form the URI
+     * templates cannot express (S3's bucket in the Host, put back in front
+     * of the path). The signature is still checked against the request as
+     * sent. Returns NB_OK, or an error (NB_EAWS after nb_fail). Or NULL. */
+    int (*rewrite)(nb_call *call, const nb_http_req *req, const nb_http_req **view);
+    int (*init)(void);  /* once at start, after the store; or NULL */
+    void (*stop)(void); /* once at shutdown; or NULL */
 };
 
 /* The services list, NULL-terminated (src/services/services.c). */

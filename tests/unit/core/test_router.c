@@ -99,6 +99,30 @@ test_host_forms(void)
     }
 }
 
+/* Bucket and API hosts: the region is the region-shaped label, never the
+ * service label before it. */
+static void
+test_host_regions(void)
+{
+    static const struct {
+        const char *host;   /* Host header */
+        const char *region; /* region it names */
+    } cases[] = {
+        {"mybucket.s3.us-west-2.localhost.localstack.cloud:4566", "us-west-2"},
+        {"mybucket.s3.localhost.localstack.cloud:4566", "us-east-1"},
+        {"abc123.execute-api.eu-central-1.localhost.localstack.cloud", "eu-central-1"},
+        {"my.dotted.bucket.s3.ap-northeast-2.amazonaws.com", "ap-northeast-2"},
+    };
+    for (size_t i = 0; i < NB_ARRAY_LEN(cases); i++) {
+        nb_http_req req = form_req(cases[i].host, NULL, gci);
+        nb_call *call;
+        nb_raw_fn raw;
+        route(&call, &req, &raw);
+        t_streq(call->region, cases[i].region, cases[i].host);
+        nb_call_free(call);
+    }
+}
+
 static void
 test_bare_action(void)
 {
@@ -166,6 +190,7 @@ main(void)
     test_scope();
     test_account_key();
     test_host_forms();
+    test_host_regions();
     test_bare_action();
     test_raw_routes();
     test_unknown();
