@@ -24,6 +24,7 @@ Python 3 standard library only.
 """
 
 import argparse
+import copy
 import difflib
 import gzip
 import importlib.util
@@ -59,9 +60,26 @@ SERVICES = [
     ("iam", "iam", "2010-05-08", "botocore"),
     ("s3", "s3", "2006-03-01", "botocore"),
     ("sqs", "sqs", "2012-11-05", "botocore"),
+    ("sqs_query", "sqs", "2012-11-05", "botocore"),
     ("ssm", "ssm", "2014-11-06", "botocore"),
     ("sts", "sts", "2011-06-15", "botocore"),
 ]
+
+# Tables that serve a service's older query protocol beside its JSON one
+# (SQS: models/README.md): output name -> (the JSON table it is built from,
+# the source of the old query model). The query table takes shapes and
+# operations from the JSON model (after its patch), the query names
+# (member locationName, flattened, result wrappers, xmlNamespace) and error
+# codes from the old model, then its own patch; the JSON table then takes
+# the error blocks of the query table, so that its errors carry the query
+# codes in x-amzn-query-error.
+QUERY_TWINS = {
+    # QueueUrl may come as the request path instead (POST /<account>/<name>
+    # with Action=SendMessage, as older SDKs send it), so the query table
+    # does not require it and the service checks it.
+    "sqs_query": ("sqs", "debian", ("QueueUrl",)),
+}
+QUERY_TRAITS = ("locationName", "flattened", "xmlNamespace")
 
 # Hand-made models for the codec tests: tests/models/<name>.json ->
 # tests/unit/gen/<name>_model.[ch], symbol nb_<name>_model.
@@ -762,21 +780,82 @@ def generate(model, name, label, source_lines, out_dir, fixture=False):
 # Driver
 
 
+def query_twin(model, old, optional):
+    """The query view of a JSON model: its shapes and operations, with the
+    query names, result wrappers, xmlNamespace and error blocks of old (the
+    same service's older query model), matched by shape and member name;
+    members named in optional lose "required"."""
+    q = copy.deepcopy(model)
+    md = q["metadata"]
+    for key in ("jsonVersion", "targetPrefix", "awsQueryCompatible"):
+        md.pop(key, None)
+    md["protocol"] = "query"
+    md["protocols"] = ["query"]
+    md["xmlNamespace"] = old["metadata"]["xmlNamespace"]
+    olds = old.get("shapes", {})
+    for name, s in q["shapes"].items():
+        o = olds.get(name)
+        if o is not None and o.get("type") == s.get("type"):
+            for key in QUERY_TRAITS:
+                if key in o:
+                    s[key] = o[key]
+            if "error" in o:
+                s["error"] = dict(o["error"])
+            pairs = [(s[k], o.get(k)) for k in ("member", "key", "value") if k in s]
+            pairs += [(r, o.get("members", {}).get(m)) for m, r in s.get("members", {}).items()]
+            for ref, oref in pairs:
+                for key in QUERY_TRAITS:
+                    if oref and key in oref:
+                        ref[key] = oref[key]
+        if "required" in s:
+            s["required"] = [m for m in s["required"] if m not in optional]
+    # botocore gives a member its target shape's locationName when the member
+    # has none (TagQueue's Tags go out as Tag.N.Key, after TagMap's "Tag").
+    for s in q["shapes"].values():
+        for ref in s.get("members", {}).values():
+            target = q["shapes"].get(ref.get("shape"), {})
+            if "locationName" not in ref and "locationName" in target:
+                ref["locationName"] = target["locationName"]
+    for oname, op in q["operations"].items():
+        oo = old.get("operations", {}).get(oname, {})
+        wrapper = (oo.get("output") or {}).get("resultWrapper")
+        if wrapper and op.get("output"):
+            op["output"]["resultWrapper"] = wrapper
+    return q
+
+
 def gen_services(out_dir, any_version):
     """Generates every entry of SERVICES into out_dir; raises Skip."""
     opened = {}
-    for source in sorted({s[3] for s in SERVICES}):
+    for source in sorted({s[3] for s in SERVICES} | {t[1] for t in QUERY_TWINS.values()}):
         opened[source] = open_source(source, any_version)
+    built = {}  # name -> (model, label, banner lines)
     for name, service, api_version, source in SERVICES:
+        if name in QUERY_TWINS:
+            continue
         data, version = opened[source]
         model, rel = load_service(data, service, api_version)
         label = "botocore %s" % version
-        patch_model(model, name)
-        patched = os.path.exists(os.path.join(ROOT, PATCH_DIR, name + ".json"))
-        lines = ["%s %s" % (label, rel)]
-        if patched:
-            lines[0] += ","
+        built[name] = (patch_model(model, name), label, ["%s %s" % (label, rel)])
+    for name, (json_name, old_source, optional) in sorted(QUERY_TWINS.items()):
+        entry_ = next(e for e in SERVICES if e[0] == name)
+        model, label, lines = built[json_name]
+        data, version = opened[old_source]
+        old, rel = load_service(data, entry_[1], entry_[2])
+        twin = patch_model(query_twin(model, old, optional), name)
+        built[name] = (twin, "%s + %s" % (label, version),
+                       lines + ["with query names and error codes from botocore %s %s"
+                                % (version, rel)])
+        for sname, s in twin["shapes"].items():
+            if "error" in s and sname in model["shapes"]:
+                model["shapes"][sname]["error"] = dict(s["error"])
+        lines.append("with the error codes of %s_model.c" % name)
+    for name, (model, label, lines) in sorted(built.items()):
+        if os.path.exists(os.path.join(ROOT, PATCH_DIR, name + ".json")):
+            lines = [l + "," for l in lines[:-1]] + [lines[-1] + ","]
             lines.append("patched by %s/%s.json" % (PATCH_DIR, name))
+        else:
+            lines = [l + "," for l in lines[:-1]] + lines[-1:]
         generate(model, name, label, lines, out_dir)
 
 

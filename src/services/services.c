@@ -10,6 +10,7 @@ extern const nb_service nb_dynamodb_service;
 extern const nb_service nb_dynamodbstreams_service;
 extern const nb_service nb_s3_service;
 extern const nb_service nb_ssm_service;
+extern const nb_service nb_sqs_service;
 extern const nb_service nb_sts_service;
 
 const nb_service *const nb_services[] = {
@@ -17,6 +18,7 @@ const nb_service *const nb_services[] = {
     &nb_dynamodbstreams_service,
     &nb_ssm_service,
     &nb_s3_service,
+    &nb_sqs_service,
     &nb_sts_service,
     NULL,
 };
