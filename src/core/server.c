@@ -48,6 +48,7 @@ static struct {
     int epfd;             /* its epoll fd, on our loop */
     uint16_t port;        /* bound port */
     conn_state *pending;  /* suspended connections waiting for their call */
+    int resumed;          /* a connection was resumed since the last MHD_run */
 } S;
 
 static void
@@ -230,6 +231,7 @@ on_call_done(nb_call *call, int rc, void *ud)
     cs->ready = 1;
     pending_del(cs);
     MHD_resume_connection(cs->conn);
+    S.resumed = 1;
 }
 
 static void
@@ -322,6 +324,15 @@ before_wait(void *ud)
      * it has nothing left to do now, with a bound so that one busy
      * connection cannot starve the loop's timers. */
     MHD_UNSIGNED_LONG_LONG ms = 0;
+    /* A connection resumed outside MHD_run (a timer finished its call)
+     * is only taken back by the next MHD_run: neither MHD_get_timeout nor
+     * the epoll set says so (seen with libmicrohttpd 0.9.75: a keep-alive
+     * connection's long poll answered by a SendMessage on another
+     * connection stayed suspended until the client gave up). */
+    if (S.resumed) {
+        S.resumed = 0;
+        MHD_run(S.d);
+    }
     for (int i = 0; i < 64; i++) {
         if (MHD_get_timeout(S.d, &ms) != MHD_YES)
             return -1;

@@ -378,7 +378,11 @@ check_fifo(nb_call *call, const sqs_queue *q, const nb_value *m, int batch, cons
 static int
 send_one(nb_call *call, sqs_queue *q, const nb_value *m, int batch, sent *r)
 {
+    const nb_value *bv = nb_get(m, "MessageBody");
     const char *body = nb_get_str(m, "MessageBody"), *did = NULL;
+    /* The decoded length, not strlen: a body may hold U+0000, which SQS
+     * refuses as InvalidMessageContents. */
+    size_t blen = bv ? bv->u.s.len : 0;
     const nb_value *attrs = nb_get(m, "MessageAttributes");
     const nb_value *sys = nb_get(m, "MessageSystemAttributes");
     const nb_value *dsv = nb_get(m, "DelaySeconds");
@@ -388,7 +392,7 @@ send_one(nb_call *call, sqs_queue *q, const nb_value *m, int batch, sent *r)
     if (!body || !*body)
         return nb_fail(call, "MissingParameter", "The request must contain the parameter %s.",
                        "MessageBody");
-    if (!valid_chars(body, strlen(body)))
+    if (!valid_chars(body, blen))
         return nb_fail(call, "InvalidMessageContents",
                        "Invalid characters found. Valid unicode characters are #x9 | #xA | #xD | "
                        "#x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF");
@@ -399,7 +403,7 @@ send_one(nb_call *call, sqs_queue *q, const nb_value *m, int batch, sent *r)
                        (long long)dsv->u.i);
     if ((rc = check_attrs(call, attrs, 0, &size)) || (rc = check_attrs(call, sys, 1, &size)))
         return rc;
-    if ((int64_t)(strlen(body) + size) > q->max_size)
+    if ((int64_t)(blen + size) > q->max_size)
         return nb_fail(call, "InvalidParameterValue",
                        "One or more parameters are invalid. Reason: Message must be shorter than "
                        "%lld bytes.",
@@ -409,7 +413,7 @@ send_one(nb_call *call, sqs_queue *q, const nb_value *m, int batch, sent *r)
     r->id = nb_call_uuid(call);
     if (!r->id)
         return NB_ENOMEM;
-    md5_hex(body, strlen(body), r->md5_body);
+    md5_hex(body, blen, r->md5_body);
     if (q->fifo && (rc = dedup(call, q, nb_get_str(m, "MessageGroupId"), did, r, &dup)))
         return rc;
     nb_buf ab, sb;

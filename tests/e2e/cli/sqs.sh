@@ -65,12 +65,12 @@ is "default MaximumMessageSize" "$(jget Attributes.MaximumMessageSize)" 1048576
 is "QueueArn" "$(jget Attributes.QueueArn)" "arn:aws:sqs:us-east-1:000000000000:cli-q1"
 is "ApproximateNumberOfMessages" "$(jget Attributes.ApproximateNumberOfMessages)" 0
 aws_ok "set-queue-attributes" sqs set-queue-attributes --queue-url "$Q/cli-q2" \
-    --attributes VisibilityTimeout=4,DelaySeconds=0
+    --attributes VisibilityTimeout=10,DelaySeconds=0
 aws_ok "get-queue-attributes VisibilityTimeout" sqs get-queue-attributes --queue-url "$Q/cli-q2" \
     --attribute-names VisibilityTimeout
 is "set-queue-attributes took effect" "$OUT" '{
     "Attributes": {
-        "VisibilityTimeout": "4"
+        "VisibilityTimeout": "10"
     }
 }'
 aws_error "get-queue-attributes with an unknown name" InvalidAttributeName \
@@ -145,27 +145,29 @@ aws_ok "get-queue-attributes after delete" sqs get-queue-attributes --queue-url 
 is "queue is empty" "$(jget Attributes)" \
     '{"ApproximateNumberOfMessages":"0","ApproximateNumberOfMessagesNotVisible":"0"}'
 
-# visibility timeout expiry (queue cli-q2 has VisibilityTimeout 4: long
-# enough that a slow CLI start under the sanitizer cannot outlast it)
+# visibility timeout expiry (queue cli-q2 has VisibilityTimeout 10: long
+# enough that a slow CLI start on a loaded machine cannot outlast it; the
+# sleep then waits out what is left of it)
 aws_ok "send to cli-q2" sqs send-message --queue-url "$Q/cli-q2" --message-body v
 aws_ok "receive from cli-q2" sqs receive-message --queue-url "$Q/cli-q2"
+t_recv=$(date +%s.%N) # the receive happened before this
 is "got it" "$(jget Messages.0.Body)" v
 aws_ok "receive again at once" sqs receive-message --queue-url "$Q/cli-q2"
 is "hidden during its visibility timeout" "$OUT" ""
-sleep 4.2
+sleep "$(awk -v t="$t_recv" -v n="$(date +%s.%N)" 'BEGIN { d = t + 10.5 - n; print (d > 0 ? d : 0) }')"
 aws_ok "receive after the visibility timeout" sqs receive-message --queue-url "$Q/cli-q2"
 is "visible again once the timeout passed" "$(jget Messages.0.Body)" v
 
-# delay
-aws_ok "send-message with DelaySeconds 3" sqs send-message --queue-url "$Q/cli-tagged" \
-    --message-body late --delay-seconds 3
+# delay (15 s: two CLI starts on a loaded machine must fit inside it)
+aws_ok "send-message with DelaySeconds 15" sqs send-message --queue-url "$Q/cli-tagged" \
+    --message-body late --delay-seconds 15
 aws_ok "counts while delayed" sqs get-queue-attributes --queue-url "$Q/cli-tagged" \
     --attribute-names ApproximateNumberOfMessagesDelayed
 is "ApproximateNumberOfMessagesDelayed" "$(jget Attributes.ApproximateNumberOfMessagesDelayed)" 1
 aws_ok "receive while delayed" sqs receive-message --queue-url "$Q/cli-tagged"
 is "a delayed message is not received" "$OUT" ""
 aws_ok "long poll until the delay ends" sqs receive-message --queue-url "$Q/cli-tagged" \
-    --wait-time-seconds 5
+    --wait-time-seconds 20
 is "received when its delay ended" "$(jget Messages.0.Body)" late
 
 # errors
