@@ -76,8 +76,10 @@ SERVICES = [
 QUERY_TWINS = {
     # QueueUrl may come as the request path instead (POST /<account>/<name>
     # with Action=SendMessage, as older SDKs send it), so the query table
-    # does not require it and the service checks it.
-    "sqs_query": ("sqs", "debian", ("QueueUrl",)),
+    # does not require it and the service checks it. A query request cannot
+    # tell an empty list from none, so absent batch Entries reach the
+    # service, which answers EmptyBatchRequest as for an empty JSON list.
+    "sqs_query": ("sqs", "debian", ("QueueUrl", "Entries")),
 }
 QUERY_TRAITS = ("locationName", "flattened", "xmlNamespace")
 

@@ -144,6 +144,7 @@ typedef struct vctx {
     int rc;                  /* NB_ENOMEM when the scratch buffers failed */
     char path[PATH_MAX_LEN]; /* current member path, NUL-terminated */
     size_t plen;             /* bytes in path */
+    const char *missing;     /* first required top-level member absent, or NULL */
 } vctx;
 
 static const nb_shape *
@@ -574,6 +575,8 @@ check_struct(vctx *c, const nb_shape *s, const nb_value *v, int depth)
         size_t old = path_push(c, mb->name, strlen(mb->name), 1);
         if (!mv || mv->type == NB_V_NULL) {
             if (mb->flags & NB_MF_REQUIRED) {
+                if (depth == 0 && !c->missing)
+                    c->missing = mb->name;
                 int rc = violation(c, NULL, NB_NO_SHAPE, 0);
                 if (!rc)
                     rc = nb_buf_adds(&c->msg, "Member must not be null");
@@ -628,10 +631,14 @@ nb_model_validate(nb_call *call, const nb_model *m, uint32_t shape, const nb_val
     if (rc)
         goto out;
     if (c.n) {
-        const char *code = call->svc && call->svc->validation_code ? call->svc->validation_code
-                                                                   : "ValidationException";
-        rc = nb_fail(call, code, "%zu validation error%s detected: %s", c.n, c.n == 1 ? "" : "s",
-                     c.msg.p ? c.msg.p : "");
+        const nb_service *svc = call->svc;
+        const char *code =
+            svc && svc->validation_code ? svc->validation_code : "ValidationException";
+        if (svc && svc->missing_fmt && c.missing)
+            rc = nb_fail(call, code, svc->missing_fmt, c.missing);
+        else
+            rc = nb_fail(call, code, "%zu validation error%s detected: %s", c.n,
+                         c.n == 1 ? "" : "s", c.msg.p ? c.msg.p : "");
     }
 out:
     nb_buf_free(&c.msg);

@@ -29,6 +29,9 @@ struct nb_service {
     size_t nops;                 /* entries in ops */
     const char *validation_code; /* code for model validation failures:
                                     "ValidationError" or "ValidationException" */
+    const char *missing_fmt;     /* message for an absent required top-level
+                                    member ("%s": its name), or NULL for the
+                                    "N validation errors detected" form */
     const char *schema;          /* SQL run once when the store opens, or NULL */
     const char *table_prefix;    /* its tables' prefix ("sts_"), for reset */
     int global;                  /* state shared by all regions (IAM) */

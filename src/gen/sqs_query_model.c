@@ -279,7 +279,7 @@ static const nb_member members[] = {
     {"ApproximateNumberOfMessagesMoved", NULL, NULL, NULL, 61, 0, 0, 0}, /* Long */
     /* 17: ChangeMessageVisibilityBatchRequest */
     {"QueueUrl", NULL, NULL, NULL, 103, 0, 0, 0}, /* String */
-    {"Entries", NULL, NULL, NULL, 16, 0, NB_MF_REQUIRED, 0},
+    {"Entries", NULL, NULL, NULL, 16, 0, 0, 0}, /* ChangeMessageVisibilityBatchRequestEntryList */
     /* 19: ChangeMessageVisibilityBatchRequestEntry */
     {"Id", NULL, NULL, NULL, 103, 0, NB_MF_REQUIRED, 0}, /* String */
     {"ReceiptHandle", NULL, NULL, NULL, 103, 0, NB_MF_REQUIRED, 0}, /* String */
@@ -305,7 +305,7 @@ static const nb_member members[] = {
     {"QueueUrl", NULL, NULL, NULL, 103, 0, 0, 0}, /* String */
     /* 34: DeleteMessageBatchRequest */
     {"QueueUrl", NULL, NULL, NULL, 103, 0, 0, 0}, /* String */
-    {"Entries", NULL, NULL, NULL, 25, 0, NB_MF_REQUIRED, 0},
+    {"Entries", NULL, NULL, NULL, 25, 0, 0, 0}, /* DeleteMessageBatchRequestEntryList */
     /* 36: DeleteMessageBatchRequestEntry */
     {"Id", NULL, NULL, NULL, 103, 0, NB_MF_REQUIRED, 0}, /* String */
     {"ReceiptHandle", NULL, NULL, NULL, 103, 0, NB_MF_REQUIRED, 0}, /* String */
@@ -470,7 +470,7 @@ static const nb_member members[] = {
     {"message", NULL, NULL, NULL, 32, 0, 0, 0}, /* ExceptionMessage */
     /* 140: SendMessageBatchRequest */
     {"QueueUrl", NULL, NULL, NULL, 103, 0, 0, 0}, /* String */
-    {"Entries", NULL, NULL, NULL, 94, 0, NB_MF_REQUIRED, 0}, /* SendMessageBatchRequestEntryList */
+    {"Entries", NULL, NULL, NULL, 94, 0, 0, 0}, /* SendMessageBatchRequestEntryList */
     /* 142: SendMessageBatchRequestEntry */
     {"Id", NULL, NULL, NULL, 103, 0, NB_MF_REQUIRED, 0}, /* String */
     {"MessageBody", NULL, NULL, NULL, 103, 0, NB_MF_REQUIRED, 0}, /* String */

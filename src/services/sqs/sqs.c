@@ -233,6 +233,7 @@ const nb_service nb_sqs_service = {
      * ("The request must contain the parameter MessageBody."); required
      * members are the only model constraint the tables keep for SQS. */
     .validation_code = "MissingParameter",
+    .missing_fmt = "The request must contain the parameter %s.",
     .schema = schema,
     .table_prefix = "sqs_",
     .init = sqs_init,
