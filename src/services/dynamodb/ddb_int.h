@@ -211,6 +211,31 @@ enum {
 int ddb_expr_keycond(nb_call *call, const ddb_expr *e, const ddb_keydef *hash,
                      const ddb_keydef *range, ddb_keycond *kc);
 
+/* ---- legacy parameters (ddb_legacy.c) ----------------------------------- */
+
+/* Fails with AWS's messages when a request mixes expression and legacy
+ * parameters, or sends ExpressionAttributeNames/Values without an
+ * expression. expr and legacy are NULL-terminated lists of member names
+ * in AWS's order. */
+int ddb_legacy_mix(nb_call *call, const nb_value *in, const char *const *expr,
+                   const char *const *legacy);
+/* Expected (expected=1) or QueryFilter/ScanFilter, joined by cop (AND when
+ * NULL), as a condition tree; *out NULL when conds is empty. */
+int ddb_legacy_cond(nb_call *call, const nb_value *conds, const char *cop, int expected,
+                    ddb_expr **out);
+/* KeyConditions' checks that need no table, then the split by key. */
+int ddb_legacy_keycheck(nb_call *call, const nb_value *conds);
+int ddb_legacy_keycond(nb_call *call, const nb_value *conds, const ddb_keydef *hash,
+                       const ddb_keydef *range, ddb_keycond *kc);
+/* AttributesToGet as a projection; *out NULL when names is NULL. */
+int ddb_legacy_projection(nb_call *call, const nb_value *names, ddb_expr **out);
+/* AttributeUpdates checked, values normalised and Action filled in. */
+int ddb_legacy_update_check(nb_call *call, const nb_value *upd, nb_value **norm);
+/* Key and index key checks of normalised AttributeUpdates. */
+int ddb_legacy_update_keys(nb_call *call, const ddb_table *t, const nb_value *upd);
+/* Applies normalised AttributeUpdates to item (changed in place). */
+int ddb_legacy_update(nb_call *call, const nb_value *upd, nb_value *item);
+
 /* ---- items (ddb_item.c) -------------------------------------------------- */
 
 /* Reads the item with key (a normalised map) from t; *item is NULL when
@@ -240,16 +265,15 @@ int ddb_consumed(nb_call *call, const nb_value *in, nb_value *out, const char *t
 /* A write of one item with the condition and update taken from a request
  * part (PutItem, UpdateItem, DeleteItem, TransactWriteItems). */
 typedef struct ddb_write {
-    int kind;               /* DDB_W_PUT, DDB_W_UPDATE, DDB_W_DELETE, DDB_W_CHECK */
-    ddb_table t;            /* the table */
-    nb_value *key;          /* key (normalised) */
-    nb_value *item;         /* PutItem's item (normalised) */
-    ddb_expr *cond;         /* ConditionExpression, or NULL */
-    ddb_expr *update;       /* UpdateExpression, or NULL */
-    const nb_value *legacy; /* Expected / AttributeUpdates, if used */
-    const char *cop;        /* ConditionalOperator */
-    nb_value *old;          /* item before (after ddb_write_run) */
-    nb_value *new_item;     /* item after (NULL when deleted) */
+    int kind;           /* DDB_W_PUT, DDB_W_UPDATE, DDB_W_DELETE, DDB_W_CHECK */
+    ddb_table t;        /* the table */
+    nb_value *key;      /* key (normalised) */
+    nb_value *item;     /* PutItem's item (normalised) */
+    ddb_expr *cond;     /* ConditionExpression, or NULL */
+    ddb_expr *update;   /* UpdateExpression, or NULL */
+    nb_value *legacy;   /* AttributeUpdates (normalised), or NULL */
+    nb_value *old;      /* item before (after ddb_write_run) */
+    nb_value *new_item; /* item after (NULL when deleted) */
 } ddb_write;
 
 enum { DDB_W_PUT, DDB_W_UPDATE, DDB_W_DELETE, DDB_W_CHECK };

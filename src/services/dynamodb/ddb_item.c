@@ -382,32 +382,13 @@ check_key_updates(void *ud, const char *name, size_t len, int nested)
 static int
 check_params(nb_call *call, const nb_value *in, int kind)
 {
-    const char *expr[2] = {kind == DDB_W_UPDATE ? "UpdateExpression" : NULL, "ConditionExpression"};
-    const char *legacy[2] = {kind == DDB_W_UPDATE ? "AttributeUpdates" : NULL, "Expected"};
-    char e[128] = "", l[128] = "";
-    for (int i = 0; i < 2; i++) {
-        if (expr[i] && nb_get(in, expr[i]))
-            snprintf(e + strlen(e), sizeof(e) - strlen(e), "%s%s", e[0] ? ", " : "", expr[i]);
-        if (legacy[i] && nb_get(in, legacy[i]))
-            snprintf(l + strlen(l), sizeof(l) - strlen(l), "%s%s", l[0] ? ", " : "", legacy[i]);
-    }
-    if (e[0] && l[0])
-        return nb_fail(call, "ValidationException",
-                       "Can not use both expression and non-expression parameters in the same "
-                       "request: Non-expression parameters: {%s} Expression parameters: {%s}",
-                       l, e);
-    if (nb_get(in, "ExpressionAttributeNames") && !e[0])
-        return vfail(call, "ExpressionAttributeNames can only be specified when using expressions");
-    if (nb_get(in, "ExpressionAttributeValues") && !e[0])
-        return nb_fail(call, "ValidationException",
-                       "ExpressionAttributeValues can only be specified when using expressions: "
-                       "%s",
-                       kind == DDB_W_UPDATE ? "UpdateExpression and ConditionExpression are null"
-                                            : "ConditionExpression is null");
-    if (l[0])
-        return vfail(call, "The legacy parameters Expected and AttributeUpdates are not supported "
-                           "by nimbus; use ConditionExpression and UpdateExpression");
-    return NB_OK;
+    static const char *const uexpr[] = {"UpdateExpression", "ConditionExpression", NULL};
+    static const char *const ulegacy[] = {"AttributeUpdates", "Expected", NULL};
+    static const char *const expr[] = {"ConditionExpression", NULL};
+    static const char *const legacy[] = {"Expected", NULL};
+    if (kind == DDB_W_UPDATE)
+        return ddb_legacy_mix(call, in, uexpr, ulegacy);
+    return ddb_legacy_mix(call, in, expr, legacy);
 }
 
 static int
@@ -440,6 +421,13 @@ ddb_write_prepare(nb_call *call, int kind, const nb_value *in, ddb_write *w)
     } else if ((rc = ddb_item_norm(call, nb_get(in, "Key"), &w->key))) {
         return rc;
     }
+    if (nb_get(in, "AttributeUpdates") &&
+        (rc = ddb_legacy_update_check(call, nb_get(in, "AttributeUpdates"), &w->legacy)))
+        return rc;
+    if (nb_get(in, "Expected") &&
+        (rc = ddb_legacy_cond(call, nb_get(in, "Expected"), nb_get_str(in, "ConditionalOperator"),
+                              1, &w->cond)))
+        return rc;
     cx->call = call;
     cx->names = nb_get(in, "ExpressionAttributeNames");
     if (nb_get(in, "ExpressionAttributeValues") &&
@@ -465,6 +453,8 @@ ddb_write_prepare(nb_call *call, int kind, const nb_value *in, ddb_write *w)
         return w->key ? NB_OK : NB_ENOMEM;
     }
     if ((rc = ddb_key_check(call, &w->t, w->key)))
+        return rc;
+    if (w->legacy && (rc = ddb_legacy_update_keys(call, &w->t, w->legacy)))
         return rc;
     if (w->update) {
         void *ud[2] = {call, &w->t};
@@ -497,6 +487,8 @@ ddb_write_eval(nb_call *call, ddb_write *w)
         if (!w->new_item)
             return NB_ENOMEM;
         if (w->update && (rc = ddb_expr_update(call, w->update, w->new_item)))
+            return rc;
+        if (w->legacy && (rc = ddb_legacy_update(call, w->legacy, w->new_item)))
             return rc;
         if ((rc = ddb_item_check(call, &w->t, w->new_item)))
             return rc;
@@ -624,6 +616,8 @@ ddb_delete_item(nb_call *call, const nb_value *in, nb_value *out)
 int
 ddb_read_projection(nb_call *call, const nb_value *in, ddb_expr **proj)
 {
+    static const char *const expr[] = {"ProjectionExpression", NULL};
+    static const char *const legacy[] = {"AttributesToGet", NULL};
     ddb_expr_ctx *cx = nb_arena_zalloc(call->arena, sizeof(*cx));
     const char *pe = nb_get_str(in, "ProjectionExpression");
     int rc;
@@ -632,9 +626,9 @@ ddb_read_projection(nb_call *call, const nb_value *in, ddb_expr **proj)
         return NB_ENOMEM;
     cx->call = call;
     cx->names = nb_get(in, "ExpressionAttributeNames");
-    if (cx->names && !pe)
-        return vfail(call, "ExpressionAttributeNames can only be specified when using expressions");
-    if ((rc = ddb_expr_check_maps(cx)))
+    if ((rc = ddb_legacy_mix(call, in, expr, legacy)) ||
+        (rc = ddb_legacy_projection(call, nb_get(in, "AttributesToGet"), proj)) ||
+        (rc = ddb_expr_check_maps(cx)))
         return rc;
     if (pe && (rc = ddb_expr_parse(cx, DDB_EXPR_PROJECTION, pe, proj)))
         return rc;

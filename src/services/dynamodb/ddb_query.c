@@ -36,6 +36,7 @@ typedef struct rq {
     const nb_value *start;   /* ExclusiveStartKey (normalised) or NULL */
     int64_t limit;           /* Limit, or 0 */
     int count_only;          /* Select COUNT */
+    int legacy_proj;         /* the projection came from AttributesToGet */
     ddb_keycond kc;          /* Query's key condition */
 } rq;
 
@@ -52,23 +53,31 @@ parse_exprs(nb_call *call, const nb_value *in, rq *q, int query)
     const char *k = query ? nb_get_str(in, "KeyConditionExpression") : NULL;
     const char *f = nb_get_str(in, "FilterExpression");
     const char *p = nb_get_str(in, "ProjectionExpression");
-    if (cx->names && !k && !f && !p)
-        return vfail(call, "ExpressionAttributeNames can only be specified when using expressions");
-    if (nb_get(in, "ExpressionAttributeValues") && !k && !f)
-        return vfail(call, query ? "ExpressionAttributeValues can only be specified when using "
-                                   "expressions: KeyConditionExpression and FilterExpression are "
-                                   "null"
-                                 : "ExpressionAttributeValues can only be specified when using "
-                                   "expressions: FilterExpression is null");
+    static const char *const qexpr[] = {"ProjectionExpression", "FilterExpression",
+                                        "KeyConditionExpression", NULL};
+    static const char *const qlegacy[] = {"AttributesToGet", "QueryFilter", "ConditionalOperator",
+                                          "KeyConditions", NULL};
+    static const char *const sexpr[] = {"ProjectionExpression", "FilterExpression", NULL};
+    static const char *const slegacy[] = {"AttributesToGet", "ScanFilter", "ConditionalOperator",
+                                          NULL};
+    const nb_value *kconds = query ? nb_get(in, "KeyConditions") : NULL;
+    if ((rc = ddb_legacy_mix(call, in, query ? qexpr : sexpr, query ? qlegacy : slegacy)) ||
+        (rc = ddb_legacy_projection(call, nb_get(in, "AttributesToGet"), &q->proj)) ||
+        (rc = ddb_legacy_cond(call, nb_get(in, query ? "QueryFilter" : "ScanFilter"),
+                              nb_get_str(in, "ConditionalOperator"), 0, &q->filter)))
+        return rc;
+    q->legacy_proj = q->proj != NULL;
     if (nb_get(in, "ExpressionAttributeValues") &&
         (rc = ddb_item_norm(call, nb_get(in, "ExpressionAttributeValues"),
                             (nb_value **)&cx->values)))
         return rc;
     if ((rc = ddb_expr_check_maps(cx)))
         return rc;
-    if (query && !k)
+    if (query && !k && !kconds)
         return vfail(call, "Either the KeyConditions or KeyConditionExpression parameter must be "
                            "specified in the request.");
+    if (kconds && !k && (rc = ddb_legacy_keycheck(call, kconds)))
+        return rc;
     if (k && (rc = ddb_expr_parse(cx, DDB_EXPR_KEY_CONDITION, k, &kce)))
         return rc;
     if (f && (rc = ddb_expr_parse(cx, DDB_EXPR_FILTER, f, &q->filter)))
@@ -94,6 +103,8 @@ parse_exprs(nb_call *call, const nb_value *in, rq *q, int query)
     }
     if (kce && (rc = ddb_expr_keycond(call, kce, q->hash, q->range, &q->kc)))
         return rc;
+    if (kconds && !kce && (rc = ddb_legacy_keycond(call, kconds, q->hash, q->range, &q->kc)))
+        return rc;
     return NB_OK;
 }
 
@@ -114,7 +125,8 @@ parse_common(nb_call *call, const nb_value *in, rq *q, int query)
     if (sel && q->proj && strcmp(sel, "SPECIFIC_ATTRIBUTES") != 0)
         return nb_fail(call, "ValidationException",
                        "One or more parameter values were invalid: Cannot specify the "
-                       "ProjectionExpression when choosing to get %s",
+                       "%s when choosing to get %s",
+                       q->legacy_proj ? "AttributesToGet" : "ProjectionExpression",
                        q->count_only ? "only the Count" : sel);
     if (sel && strcmp(sel, "ALL_ATTRIBUTES") == 0 && q->ix && q->ix->global &&
         strcmp(q->ix->proj, "ALL") != 0)

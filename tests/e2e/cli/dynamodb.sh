@@ -87,6 +87,44 @@ is "scanned count" "$(jget ScannedCount)" 2
 aws_ok "delete-item" dynamodb delete-item --table-name books \
     --key '{"author":{"S":"Le Guin"},"year":{"N":"1974.5"}}'
 
+# --- legacy (non-expression) parameters
+# AWS: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.html
+
+aws_ok "put-item with Expected Exists=false" dynamodb put-item --table-name books \
+    --item '{"author":{"S":"Herbert"},"year":{"N":"1965"},"title":{"S":"Dune"}}' \
+    --expected '{"author":{"Exists":false}}'
+aws_error "Expected Exists=false on an existing item fails" ConditionalCheckFailedException \
+    "The conditional request failed" dynamodb put-item --table-name books \
+    --item '{"author":{"S":"Herbert"},"year":{"N":"1965"}}' --expected '{"author":{"Exists":false}}'
+aws_ok "update-item with attribute-updates and a BEGINS_WITH expectation" dynamodb update-item \
+    --table-name books --key '{"author":{"S":"Herbert"},"year":{"N":"1965"}}' \
+    --attribute-updates '{"sales":{"Action":"ADD","Value":{"N":"12"}},"tags":{"Action":"PUT","Value":{"SS":["sf"]}}}' \
+    --expected '{"title":{"ComparisonOperator":"BEGINS_WITH","AttributeValueList":[{"S":"Du"}]}}' \
+    --return-values ALL_NEW
+is "ADD made the number" "$(jget Attributes.sales.N)" 12
+is "PUT set the set" "$(jget Attributes.tags.SS)" '["sf"]'
+aws_error "Expected with the wrong number of values" ValidationException \
+    "One or more parameter values were invalid: Invalid number of argument(s) for the BETWEEN ComparisonOperator" \
+    dynamodb delete-item --table-name books --key '{"author":{"S":"Herbert"},"year":{"N":"1965"}}' \
+    --expected '{"sales":{"ComparisonOperator":"BETWEEN","AttributeValueList":[{"N":"1"}]}}'
+aws_ok "query with key-conditions and attributes-to-get" dynamodb query --table-name books \
+    --key-conditions '{"author":{"ComparisonOperator":"EQ","AttributeValueList":[{"S":"Herbert"}]},"year":{"ComparisonOperator":"BETWEEN","AttributeValueList":[{"N":"1960"},{"N":"1970"}]}}' \
+    --attributes-to-get title
+is "key-conditions find the item, projected" "$(jget Items)" '[{"title":{"S":"Dune"}}]'
+aws_ok "scan with scan-filter and OR" dynamodb scan --table-name books --conditional-operator OR \
+    --scan-filter '{"sales":{"ComparisonOperator":"GT","AttributeValueList":[{"N":"10"}]},"nope":{"ComparisonOperator":"NOT_NULL"}}'
+is "scan-filter count" "$(jget Count)" 1
+aws_error "get-item mixing attributes-to-get and a projection" ValidationException \
+    "Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {AttributesToGet} Expression parameters: {ProjectionExpression}" \
+    dynamodb get-item --table-name books --key '{"author":{"S":"Herbert"},"year":{"N":"1965"}}' \
+    --attributes-to-get title --projection-expression title
+aws_error "key-conditions with a non-indexable operator" ValidationException \
+    "Attempted conditional constraint is not an indexable operation" dynamodb query \
+    --table-name books --key-conditions '{"author":{"ComparisonOperator":"EQ","AttributeValueList":[{"S":"Herbert"}]},"year":{"ComparisonOperator":"IN","AttributeValueList":[{"N":"1"}]}}'
+aws_ok "delete-item with Expected" dynamodb delete-item --table-name books \
+    --key '{"author":{"S":"Herbert"},"year":{"N":"1965"}}' \
+    --expected '{"tags":{"ComparisonOperator":"CONTAINS","AttributeValueList":[{"S":"sf"}]}}'
+
 # --- streams
 
 aws_ok "list-streams" dynamodbstreams list-streams --table-name books
@@ -98,10 +136,10 @@ aws_ok "get-shard-iterator" dynamodbstreams get-shard-iterator --stream-arn "$ST
     --shard-id "$SHARD" --shard-iterator-type TRIM_HORIZON
 ITER=$(jget ShardIterator)
 aws_ok "get-records" dynamodbstreams get-records --shard-iterator "$ITER"
-is "one record per change" \
+is "one record per change (legacy writes too)" \
     "$(printf '%s' "$OUT" | node -e 'const r=JSON.parse(require("fs").readFileSync(0));
         console.log(r.Records.map((x) => x.eventName).join(","))')" \
-    "INSERT,INSERT,MODIFY,REMOVE"
+    "INSERT,INSERT,MODIFY,REMOVE,INSERT,MODIFY,REMOVE"
 is "the MODIFY record has the old image" "$(jget Records.2.dynamodb.OldImage.title.S)" \
     "The Left Hand of Darkness"
 is "eventSource" "$(jget Records.0.eventSource)" "aws:dynamodb"

@@ -442,6 +442,294 @@ test('TransactWriteItems: all or nothing, CancellationReasons, idempotent token'
   assertAwsError(e2, 'IdempotentParameterMismatchException', 400);
 });
 
+// ---- legacy (non-expression) parameters
+// AWS: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.html
+// Messages: dynalite test/{putItem,updateItem,query,scan,getItem}.js (recorded against DynamoDB).
+
+const INV = 'One or more parameter values were invalid: ';
+const B = (s) => ({ B: Buffer.from(s) });
+
+async function legacyItem(table) {
+  await makeTable(table);
+  await send(new PutItemCommand({ TableName: table, Item: {
+    pk: S('a'), sk: N(1), s: S('hello'), n: N(5), ss: { SS: ['x', 'y'] }, ns: { NS: ['1', '2'] },
+    l: { L: [S('e'), N(7)] }, b: B('abc'), z: { NULL: true },
+  } }));
+}
+
+test('Expected: every ComparisonOperator, true and false, on UpdateItem', async () => {
+  await legacyItem('lg1');
+  const key = { pk: S('a'), sk: N(1) };
+  const cases = [
+    ['s', 'EQ', [S('hello')], true], ['s', 'EQ', [S('hell')], false], ['n', 'EQ', [S('5')], false],
+    ['ss', 'EQ', [{ SS: ['y', 'x'] }], true],
+    ['s', 'NE', [S('x')], true], ['s', 'NE', [S('hello')], false], ['missing', 'NE', [S('x')], true],
+    ['n', 'LE', [N(5)], true], ['n', 'LE', [N(4)], false], ['n', 'LT', [N(5)], false],
+    ['n', 'LT', [N(10)], true], ['n', 'GE', [N(5)], true], ['n', 'GE', [N(6)], false],
+    ['n', 'GT', [N(4.5)], true], ['n', 'GT', [N(5)], false], ['s', 'GT', [N(1)], false],
+    ['s', 'LT', [S('help')], true],
+    ['s', 'NOT_NULL', [], true], ['missing', 'NOT_NULL', [], false],
+    ['missing', 'NULL', [], true], ['s', 'NULL', [], false], ['z', 'NULL', [], false],
+    ['s', 'CONTAINS', [S('ell')], true], ['s', 'CONTAINS', [S('xyz')], false],
+    ['ss', 'CONTAINS', [S('y')], true], ['ns', 'CONTAINS', [N(2)], true],
+    ['l', 'CONTAINS', [N(7)], true], ['l', 'CONTAINS', [S('f')], false], ['b', 'CONTAINS', [B('bc')], true],
+    ['s', 'NOT_CONTAINS', [S('xyz')], true], ['ss', 'NOT_CONTAINS', [S('x')], false],
+    ['missing', 'NOT_CONTAINS', [S('x')], true],
+    ['s', 'BEGINS_WITH', [S('he')], true], ['s', 'BEGINS_WITH', [S('el')], false],
+    ['b', 'BEGINS_WITH', [B('ab')], true],
+    ['n', 'IN', [N(1), N(5)], true], ['n', 'IN', [N(1), N(2)], false], ['s', 'IN', [S('hello')], true],
+    ['missing', 'IN', [S('x')], false],
+    ['n', 'BETWEEN', [N(5), N(9)], true], ['n', 'BETWEEN', [N(1), N(4)], false],
+    ['s', 'BETWEEN', [S('a'), S('z')], true], ['s', 'BETWEEN', [N(1), N(9)], false],
+  ];
+  for (const [attr, op, vals, pass] of cases) {
+    const p = send(new UpdateItemCommand({ TableName: 'lg1', Key: key,
+      AttributeUpdates: { touched: { Action: 'ADD', Value: N(1) } },
+      Expected: { [attr]: { ComparisonOperator: op, AttributeValueList: vals } } }));
+    if (pass) {
+      await p;
+    } else {
+      const err = await awsError(() => p);
+      assertAwsError(err, 'ConditionalCheckFailedException', 400, 'The conditional request failed');
+    }
+  }
+  const passes = cases.filter((c) => c[3]).length;
+  const r = await send(new GetItemCommand({ TableName: 'lg1', Key: key }));
+  assert.equal(r.Item.touched.N, String(passes));
+});
+
+test('Expected: Value and Exists, ConditionalOperator AND and OR', async () => {
+  await makeTable('lg2');
+  const item = { pk: S('a'), sk: N(1), v: N(1), w: S('q') };
+  await send(new PutItemCommand({ TableName: 'lg2', Item: item,
+    Expected: { pk: { Exists: false } } }));
+  let err = await awsError(() => send(new PutItemCommand({ TableName: 'lg2', Item: item,
+    Expected: { pk: { Exists: false } } })));
+  assertAwsError(err, 'ConditionalCheckFailedException', 400, 'The conditional request failed');
+  await send(new PutItemCommand({ TableName: 'lg2', Item: { ...item, v: N(2) },
+    Expected: { v: { Value: N(1) }, w: { Exists: true, Value: S('q') } } }));
+  err = await awsError(() => send(new PutItemCommand({ TableName: 'lg2', Item: item,
+    Expected: { v: { Value: N(1) }, w: { Value: S('q') } } })));
+  assertAwsError(err, 'ConditionalCheckFailedException', 400);
+  // OR: one true is enough (v is now 2)
+  await send(new PutItemCommand({ TableName: 'lg2', Item: { ...item, v: N(3) },
+    ConditionalOperator: 'OR',
+    Expected: { v: { Value: N(1) }, w: { ComparisonOperator: 'EQ', AttributeValueList: [S('q')] } } }));
+  err = await awsError(() => send(new PutItemCommand({ TableName: 'lg2', Item: item,
+    ConditionalOperator: 'AND',
+    Expected: { v: { Value: N(3) }, w: { ComparisonOperator: 'EQ', AttributeValueList: [S('no')] } } })));
+  assertAwsError(err, 'ConditionalCheckFailedException', 400);
+  err = await awsError(() => send(new DeleteItemCommand({ TableName: 'lg2', Key: { pk: S('a'), sk: N(1) },
+    Expected: { v: { ComparisonOperator: 'GT', AttributeValueList: [N(3)] } } })));
+  assertAwsError(err, 'ConditionalCheckFailedException', 400);
+  const d = await send(new DeleteItemCommand({ TableName: 'lg2', Key: { pk: S('a'), sk: N(1) },
+    Expected: { v: { ComparisonOperator: 'LE', AttributeValueList: [N(3)] } }, ReturnValues: 'ALL_OLD' }));
+  assert.equal(d.Attributes.v.N, '3');
+});
+
+test('Expected: AWS validation messages', async () => {
+  await makeTable('lg3');
+  const bad = async (expected, msg) => {
+    const err = await awsError(() => send(new PutItemCommand({ TableName: 'lg3',
+      Item: { pk: S('a'), sk: N(1) }, Expected: expected })));
+    assertAwsError(err, 'ValidationException', 400, msg);
+  };
+  await bad({ a: {} }, INV + 'Value must be provided when Exists is null for Attribute: a');
+  await bad({ a: { Exists: true } }, INV + 'Value must be provided when Exists is true for Attribute: a');
+  await bad({ a: { Exists: false, Value: S('x') } },
+    INV + 'Value cannot be used when Exists is false for Attribute: a');
+  await bad({ a: { ComparisonOperator: 'LT' } },
+    INV + 'Value or AttributeValueList must be used with ComparisonOperator: LT for Attribute: a');
+  await bad({ a: { Exists: true, ComparisonOperator: 'LT' } },
+    INV + 'Exists and ComparisonOperator cannot be used together for Attribute: a');
+  await bad({ a: { AttributeValueList: [S('a')], Value: S('a'), ComparisonOperator: 'LT' } },
+    INV + 'Value and AttributeValueList cannot be used together for Attribute: a');
+  await bad({ a: { AttributeValueList: [S('a')] } },
+    INV + 'AttributeValueList can only be used with a ComparisonOperator for Attribute: a');
+  for (const [op, vals] of [['EQ', []], ['NULL', [S('a')]], ['NOT_NULL', [S('a')]], ['IN', []],
+    ['BETWEEN', [N(1), N(10), N(12)]], ['BETWEEN', [N(1)]], ['BEGINS_WITH', [S('a'), S('b')]]]) {
+    await bad({ a: { ComparisonOperator: op, AttributeValueList: vals } },
+      INV + `Invalid number of argument(s) for the ${op} ComparisonOperator`);
+  }
+  await bad({ a: { ComparisonOperator: 'IN', AttributeValueList: [S('a'), N(1)] } },
+    INV + 'AttributeValues inside AttributeValueList must be of same type');
+  await bad({ a: { ComparisonOperator: 'BETWEEN', AttributeValueList: [N(10), N(1)] } },
+    'The BETWEEN condition was provided a range where the lower bound is greater than the upper bound');
+  const err = await awsError(() => send(new PutItemCommand({ TableName: 'lg3',
+    Item: { pk: S('a'), sk: N(1) }, Expected: { a: { Exists: false } },
+    ConditionExpression: 'attribute_not_exists(pk)' })));
+  assertAwsError(err, 'ValidationException', 400, 'Can not use both expression and non-expression ' +
+    'parameters in the same request: Non-expression parameters: {Expected} Expression parameters: ' +
+    '{ConditionExpression}');
+});
+
+test('AttributeUpdates: PUT, ADD and DELETE on numbers, sets and lists', async () => {
+  await makeTable('lg4');
+  const key = { pk: S('a'), sk: N(1) };
+  let r = await send(new UpdateItemCommand({ TableName: 'lg4', Key: key, ReturnValues: 'ALL_NEW',
+    AttributeUpdates: { s: { Value: S('v') }, n: { Action: 'ADD', Value: N(5) },
+      ss: { Action: 'ADD', Value: { SS: ['a', 'b'] } }, l: { Action: 'ADD', Value: { L: [S('x')] } } } }));
+  assert.deepEqual(r.Attributes, { ...key, s: S('v'), n: N(5), ss: { SS: ['a', 'b'] }, l: { L: [S('x')] } });
+  r = await send(new UpdateItemCommand({ TableName: 'lg4', Key: key, ReturnValues: 'UPDATED_NEW',
+    AttributeUpdates: { n: { Action: 'ADD', Value: N(-1.5) }, ss: { Action: 'ADD', Value: { SS: ['b', 'c'] } },
+      l: { Action: 'ADD', Value: { L: [S('x')] } }, s: { Action: 'DELETE' } } }));
+  assert.deepEqual(r.Attributes, { n: N(3.5), ss: { SS: ['a', 'b', 'c'] }, l: { L: [S('x'), S('x')] } });
+  r = await send(new UpdateItemCommand({ TableName: 'lg4', Key: key, ReturnValues: 'ALL_NEW',
+    AttributeUpdates: { ss: { Action: 'DELETE', Value: { SS: ['a', 'c', 'zz'] } },
+      gone: { Action: 'DELETE', Value: { NS: ['1'] } } } }));
+  assert.deepEqual(r.Attributes, { ...key, n: N(3.5), ss: { SS: ['b'] }, l: { L: [S('x'), S('x')] } });
+  r = await send(new UpdateItemCommand({ TableName: 'lg4', Key: key, ReturnValues: 'ALL_NEW',
+    AttributeUpdates: { ss: { Action: 'DELETE', Value: { SS: ['b'] } } } }));
+  assert.equal(r.Attributes.ss, undefined, 'an emptied set is removed');
+  let err = await awsError(() => send(new UpdateItemCommand({ TableName: 'lg4', Key: key,
+    AttributeUpdates: { n: { Action: 'ADD', Value: { NS: ['1'] } } } })));
+  assertAwsError(err, 'ValidationException', 400, 'Type mismatch for attribute to update');
+  err = await awsError(() => send(new UpdateItemCommand({ TableName: 'lg4', Key: key,
+    AttributeUpdates: { sk: { Value: N(2) } } })));
+  assertAwsError(err, 'ValidationException', 400,
+    INV + 'Cannot update attribute sk. This attribute is part of the key');
+  err = await awsError(() => send(new UpdateItemCommand({ TableName: 'lg4', Key: key,
+    AttributeUpdates: { a: { Action: 'PUT' } } })));
+  assertAwsError(err, 'ValidationException', 400,
+    INV + 'Only DELETE action is allowed when no attribute value is specified');
+  err = await awsError(() => send(new UpdateItemCommand({ TableName: 'lg4', Key: key,
+    AttributeUpdates: { a: { Action: 'DELETE', Value: S('x') } } })));
+  assertAwsError(err, 'ValidationException', 400,
+    INV + 'DELETE action with value is not supported for the type S');
+  err = await awsError(() => send(new UpdateItemCommand({ TableName: 'lg4', Key: key,
+    AttributeUpdates: { a: { Action: 'ADD', Value: B('x') } } })));
+  assertAwsError(err, 'ValidationException', 400, INV + 'ADD action is not supported for the type B');
+  err = await awsError(() => send(new UpdateItemCommand({ TableName: 'lg4', Key: key,
+    AttributeUpdates: { a: { Value: S('x') } }, UpdateExpression: 'SET b = :b', ConditionExpression: 'a = :b',
+    Expected: { a: { Exists: false } }, ExpressionAttributeValues: { ':b': S('x') } })));
+  assertAwsError(err, 'ValidationException', 400, 'Can not use both expression and non-expression ' +
+    'parameters in the same request: Non-expression parameters: {AttributeUpdates, Expected} ' +
+    'Expression parameters: {UpdateExpression, ConditionExpression}');
+});
+
+test('AttributesToGet on GetItem, BatchGetItem, Query and Scan', async () => {
+  await legacyItem('lg5');
+  const key = { pk: S('a'), sk: N(1) };
+  const g = await send(new GetItemCommand({ TableName: 'lg5', Key: key, AttributesToGet: ['s', 'n', 'nope'] }));
+  assert.deepEqual(g.Item, { s: S('hello'), n: N(5) });
+  const bg = await send(new BatchGetItemCommand({ RequestItems: { lg5: { Keys: [key], AttributesToGet: ['ss'] } } }));
+  assert.deepEqual(bg.Responses.lg5, [{ ss: { SS: ['x', 'y'] } }]);
+  const q = await send(new QueryCommand({ TableName: 'lg5', AttributesToGet: ['pk', 'b'],
+    KeyConditions: { pk: { ComparisonOperator: 'EQ', AttributeValueList: [S('a')] } } }));
+  assert.deepEqual(q.Items, [{ pk: S('a'), b: { B: new Uint8Array(Buffer.from('abc')) } }]);
+  const sc = await send(new ScanCommand({ TableName: 'lg5', AttributesToGet: ['n'] }));
+  assert.deepEqual(sc.Items, [{ n: N(5) }]);
+  let err = await awsError(() => send(new GetItemCommand({ TableName: 'lg5', Key: key,
+    AttributesToGet: ['a', 'a'] })));
+  assertAwsError(err, 'ValidationException', 400, INV + 'Duplicate value in attribute name: a');
+  err = await awsError(() => send(new GetItemCommand({ TableName: 'lg5', Key: key,
+    AttributesToGet: ['a'], ProjectionExpression: 'b' })));
+  assertAwsError(err, 'ValidationException', 400, 'Can not use both expression and non-expression ' +
+    'parameters in the same request: Non-expression parameters: {AttributesToGet} Expression ' +
+    'parameters: {ProjectionExpression}');
+  err = await awsError(() => send(new ScanCommand({ TableName: 'lg5', AttributesToGet: ['n'],
+    Select: 'COUNT' })));
+  assertAwsError(err, 'ValidationException', 400,
+    INV + 'Cannot specify the AttributesToGet when choosing to get only the Count');
+});
+
+async function legacyRange(table) {
+  await makeTable(table);
+  for (let i = 1; i <= 6; i++) {
+    await send(new PutItemCommand({ TableName: table, Item: { pk: S('h'), sk: N(i),
+      tag: S(i % 2 ? 'odd' : 'even'), name: S(`n${i}`) } }));
+  }
+  await send(new PutItemCommand({ TableName: table, Item: { pk: S('other'), sk: N(1) } }));
+}
+
+test('Query: KeyConditions on the sort key, QueryFilter with ConditionalOperator', async () => {
+  await legacyRange('lg6');
+  const kq = async (rangeCond, extra = {}) => (await send(new QueryCommand({ TableName: 'lg6',
+    KeyConditions: { pk: { ComparisonOperator: 'EQ', AttributeValueList: [S('h')] },
+      ...(rangeCond ? { sk: rangeCond } : {}) }, ...extra }))).Items.map((x) => Number(x.sk.N));
+  assert.deepEqual(await kq(null), [1, 2, 3, 4, 5, 6]);
+  assert.deepEqual(await kq({ ComparisonOperator: 'EQ', AttributeValueList: [N(3)] }), [3]);
+  assert.deepEqual(await kq({ ComparisonOperator: 'LT', AttributeValueList: [N(3)] }), [1, 2]);
+  assert.deepEqual(await kq({ ComparisonOperator: 'LE', AttributeValueList: [N(3)] }), [1, 2, 3]);
+  assert.deepEqual(await kq({ ComparisonOperator: 'GT', AttributeValueList: [N(4)] }), [5, 6]);
+  assert.deepEqual(await kq({ ComparisonOperator: 'GE', AttributeValueList: [N(4)] }), [4, 5, 6]);
+  assert.deepEqual(await kq({ ComparisonOperator: 'BETWEEN', AttributeValueList: [N(2), N(4)] }), [2, 3, 4]);
+  assert.deepEqual(await kq(null, { ScanIndexForward: false, Limit: 2 }), [6, 5]);
+  assert.deepEqual(await kq(null, { QueryFilter: { tag: { ComparisonOperator: 'EQ',
+    AttributeValueList: [S('odd')] } } }), [1, 3, 5]);
+  assert.deepEqual(await kq(null, { ConditionalOperator: 'OR', QueryFilter: {
+    tag: { ComparisonOperator: 'EQ', AttributeValueList: [S('odd')] },
+    name: { ComparisonOperator: 'IN', AttributeValueList: [S('n2'), S('n4')] } } }), [1, 2, 3, 4, 5]);
+  assert.deepEqual(await kq(null, { QueryFilter: {
+    tag: { ComparisonOperator: 'EQ', AttributeValueList: [S('odd')] },
+    name: { ComparisonOperator: 'NE', AttributeValueList: [S('n3')] } } }), [1, 5]);
+  // KeyConditions may go with FilterExpression
+  const q = await send(new QueryCommand({ TableName: 'lg6', FilterExpression: 'tag = :t',
+    ExpressionAttributeValues: { ':t': S('even') },
+    KeyConditions: { pk: { ComparisonOperator: 'EQ', AttributeValueList: [S('h')] } } }));
+  assert.deepEqual(q.Items.map((x) => Number(x.sk.N)), [2, 4, 6]);
+});
+
+test('Query: KeyConditions and QueryFilter errors (AWS messages)', async () => {
+  await legacyRange('lg7');
+  const bad = async (input, msg) => {
+    const err = await awsError(() => send(new QueryCommand({ TableName: 'lg7', ...input })));
+    assertAwsError(err, 'ValidationException', 400, msg);
+  };
+  const h = { ComparisonOperator: 'EQ', AttributeValueList: [S('h')] };
+  await bad({ KeyConditions: { sk: { ComparisonOperator: 'EQ', AttributeValueList: [N(1)] } } },
+    'Query condition missed key schema element: pk');
+  await bad({ KeyConditions: { pk: h, other: { ComparisonOperator: 'EQ', AttributeValueList: [N(1)] } } },
+    'Query condition missed key schema element: sk');
+  await bad({ KeyConditions: { pk: h, sk: { ComparisonOperator: 'NE', AttributeValueList: [N(1)] } } },
+    'Attempted conditional constraint is not an indexable operation');
+  await bad({ KeyConditions: { pk: { ComparisonOperator: 'GT', AttributeValueList: [S('h')] } } },
+    'Query key condition not supported');
+  await bad({ KeyConditions: { pk: h, sk: { ComparisonOperator: 'EQ', AttributeValueList: [S('1')] } } },
+    INV + 'Condition parameter type does not match schema type');
+  await bad({ KeyConditions: { pk: h, sk: { ComparisonOperator: 'BEGINS_WITH', AttributeValueList: [N(1)] } } },
+    INV + 'ComparisonOperator BEGINS_WITH is not valid for N AttributeValue type');
+  await bad({ KeyConditions: { pk: h, sk: h, x: h } }, 'Conditions can be of length 1 or 2 only');
+  await bad({ KeyConditions: { pk: h }, QueryFilter: { tag: { ComparisonOperator: 'GT',
+    AttributeValueList: [{ SS: ['a'] }] } } }, INV + 'ComparisonOperator GT is not valid for SS AttributeValue type');
+  await bad({ KeyConditions: { pk: h }, QueryFilter: { tag: { ComparisonOperator: 'CONTAINS',
+    AttributeValueList: [{ L: [] }] } } }, INV + 'ComparisonOperator CONTAINS is not valid for L AttributeValue type');
+  await bad({ KeyConditions: { pk: h }, QueryFilter: { tag: { ComparisonOperator: 'NOT_NULL',
+    AttributeValueList: [S('x')] } } }, INV + 'Invalid number of argument(s) for the NOT_NULL ComparisonOperator');
+  await bad({ KeyConditions: { pk: h, sk: { ComparisonOperator: 'BETWEEN', AttributeValueList: [N(5), N(1)] } } },
+    'The BETWEEN condition was provided a range where the lower bound is greater than the upper bound');
+  await bad({}, 'Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.');
+  await bad({ KeyConditions: { pk: h }, KeyConditionExpression: 'pk = :h', FilterExpression: 'a = :h',
+    ProjectionExpression: 'a', AttributesToGet: ['a'], ConditionalOperator: 'OR',
+    QueryFilter: { a: h }, ExpressionAttributeValues: { ':h': S('h') } },
+  'Can not use both expression and non-expression parameters in the same request: ' +
+    'Non-expression parameters: {AttributesToGet, QueryFilter, ConditionalOperator, KeyConditions} ' +
+    'Expression parameters: {ProjectionExpression, FilterExpression, KeyConditionExpression}');
+  await bad({ KeyConditions: { pk: h }, ExpressionAttributeValues: { ':h': S('h') } },
+    'ExpressionAttributeValues can only be specified when using expressions: FilterExpression and ' +
+    'KeyConditionExpression are null');
+});
+
+test('Scan: ScanFilter with every operator family and ConditionalOperator', async () => {
+  await legacyRange('lg8');
+  const sf = async (filter, cop) => (await send(new ScanCommand({ TableName: 'lg8', ScanFilter: filter,
+    ConditionalOperator: cop }))).Items.map((x) => `${x.pk.S}${x.sk.N}`).sort();
+  assert.deepEqual(await sf({ name: { ComparisonOperator: 'BEGINS_WITH', AttributeValueList: [S('n1')] } }), ['h1']);
+  assert.deepEqual(await sf({ name: { ComparisonOperator: 'NULL' } }), ['other1']);
+  assert.deepEqual(await sf({ sk: { ComparisonOperator: 'GE', AttributeValueList: [N(5)] },
+    tag: { ComparisonOperator: 'NOT_NULL' } }), ['h5', 'h6']);
+  assert.deepEqual(await sf({ sk: { ComparisonOperator: 'GE', AttributeValueList: [N(6)] },
+    tag: { ComparisonOperator: 'NULL' } }, 'OR'), ['h6', 'other1']);
+  assert.deepEqual(await sf({ name: { ComparisonOperator: 'CONTAINS', AttributeValueList: [S('3')] } }), ['h3']);
+  assert.deepEqual(await sf({ sk: { ComparisonOperator: 'BETWEEN', AttributeValueList: [N(2), N(3)] } }),
+    ['h2', 'h3']);
+  const err = await awsError(() => send(new ScanCommand({ TableName: 'lg8', FilterExpression: 'a = :a',
+    ExpressionAttributeValues: { ':a': S('a') }, ScanFilter: { a: { ComparisonOperator: 'NULL' } } })));
+  assertAwsError(err, 'ValidationException', 400, 'Can not use both expression and non-expression ' +
+    'parameters in the same request: Non-expression parameters: {ScanFilter} Expression parameters: ' +
+    '{FilterExpression}');
+});
+
 // ---- streams
 
 let streams = null;
