@@ -25,8 +25,8 @@ vfail(nb_call *call, const char *msg)
 }
 
 /* Two keys of one table equal? */
-static int
-same_key(const ddb_table *t, const nb_value *a, const nb_value *b)
+int
+ddb_same_key(const ddb_table *t, const nb_value *a, const nb_value *b)
 {
     const char *k[2] = {t->hash.name, t->range.name};
     for (int i = 0; i < 2; i++) {
@@ -66,7 +66,7 @@ ddb_batch_get_item(nb_call *call, const nb_value *in, nb_value *out)
             if ((rc = ddb_item_norm(call, k, &key)) || (rc = ddb_key_check(call, &t, key)))
                 return rc;
             for (const nb_value *o = nb_first(keys); o; o = o->next)
-                if (same_key(&t, o, key))
+                if (ddb_same_key(&t, o, key))
                     return vfail(call, "Provided list of item keys contains duplicates");
             if ((rc = nb_value_append(keys, key)) || (rc = ddb_item_load(call, &t, key, &item)))
                 return rc;
@@ -115,7 +115,7 @@ ddb_batch_write_item(nb_call *call, const nb_value *in, nb_value *out)
             if ((rc = ddb_write_prepare(call, put ? DDB_W_PUT : DDB_W_DELETE, part, &ws[n])))
                 return rc;
             for (size_t j = first; j < n; j++)
-                if (same_key(&ws[n].t, ws[j].key, ws[n].key))
+                if (ddb_same_key(&ws[n].t, ws[j].key, ws[n].key))
                     return vfail(call, "Provided list of item keys contains duplicates");
             n++;
         }
@@ -176,14 +176,14 @@ digest(const nb_value *v)
 /* AWS: ClientRequestToken: a repeat within 10 minutes with the same
  * request succeeds without writing again; with another request it is
  * IdempotentParameterMismatchException. Returns 1 for a repeat. */
-static int
-idempotent(nb_call *call, const nb_value *in)
+int
+ddb_idempotent(nb_call *call, const nb_value *in, const char *member)
 {
     const char *tok = nb_get_str(in, "ClientRequestToken");
     char d[24];
     if (!tok)
         return 0;
-    snprintf(d, sizeof(d), "%016llx", (unsigned long long)digest(nb_get(in, "TransactItems")));
+    snprintf(d, sizeof(d), "%016llx", (unsigned long long)digest(nb_get(in, member)));
     nb_stmt *st = nb_sql(call, "SELECT digest FROM ddb_tokens WHERE account = ?1 AND region = ?2 "
                                "AND token = ?3 AND created > ?4");
     if (!st)
@@ -257,7 +257,7 @@ ddb_transact_write_items(nb_call *call, const nb_value *in, nb_value *out)
     int rc, any = 0;
     if (!ws || !failed)
         return NB_ENOMEM;
-    if ((rc = idempotent(call, in)))
+    if ((rc = ddb_idempotent(call, in, "TransactItems")))
         return rc < 0 ? rc : NB_OK;
     for (const nb_value *ti = nb_first(items); ti; ti = ti->next, i++) {
         const nb_value *part = NULL;
@@ -271,7 +271,7 @@ ddb_transact_write_items(nb_call *call, const nb_value *in, nb_value *out)
         if ((rc = ddb_write_prepare(call, kind, part, &ws[i])))
             return rc;
         for (size_t j = 0; j < i; j++)
-            if (ws[j].t.id == ws[i].t.id && same_key(&ws[i].t, ws[j].key, ws[i].key))
+            if (ws[j].t.id == ws[i].t.id && ddb_same_key(&ws[i].t, ws[j].key, ws[i].key))
                 return vfail(call, "Transaction request cannot include multiple operations on "
                                    "one item");
     }

@@ -211,6 +211,40 @@ enum {
 int ddb_expr_keycond(nb_call *call, const ddb_expr *e, const ddb_keydef *hash,
                      const ddb_keydef *range, ddb_keycond *kc);
 
+/* ---- reads (ddb_query.c) -------------------------------------------------- */
+
+/* A Query or Scan to run: what the request parsed into. */
+typedef struct ddb_read {
+    ddb_table t;             /* the table */
+    const ddb_index *ix;     /* the index, or NULL */
+    const ddb_keydef *hash;  /* the partition key read by */
+    const ddb_keydef *range; /* the sort key read by */
+    ddb_expr *filter;        /* FilterExpression or NULL */
+    ddb_expr *proj;          /* ProjectionExpression or NULL */
+    const nb_value *start;   /* ExclusiveStartKey (normalised) or NULL */
+    int64_t limit;           /* Limit, or 0 */
+    int count_only;          /* Select COUNT */
+    int legacy_proj;         /* the projection came from AttributesToGet */
+    ddb_keycond kc;          /* Query's key condition */
+} ddb_read;
+
+/* One page read. */
+typedef struct ddb_page {
+    nb_value *items; /* Items (a list the caller made) */
+    int64_t count;   /* Count */
+    int64_t scanned; /* ScannedCount */
+    size_t bytes;    /* read so far */
+    nb_value *last;  /* last item read */
+    int stopped;     /* stopped by Limit or size */
+} ddb_page;
+
+/* Reads one page of a Query (desc: backwards) or a Scan (segment seg of
+ * tot; tot 0: the whole table) into pg. */
+int ddb_read_query(nb_call *call, const ddb_read *q, int desc, ddb_page *pg);
+int ddb_read_scan(nb_call *call, const ddb_read *q, int64_t tot, int64_t seg, ddb_page *pg);
+/* The key to resume after item (LastEvaluatedKey). */
+nb_value *ddb_read_last_key(nb_call *call, const ddb_read *q, const nb_value *item);
+
 /* ---- legacy parameters (ddb_legacy.c) ----------------------------------- */
 
 /* Fails with AWS's messages when a request mixes expression and legacy
@@ -283,8 +317,18 @@ int ddb_write_prepare(nb_call *call, int kind, const nb_value *in, ddb_write *w)
 /* Reads the item, evaluates the condition (1: it passed, 0: it failed,
  * with no AWS error set), computes the new item. */
 int ddb_write_eval(nb_call *call, ddb_write *w);
+/* The attributes of from that other lacks or holds otherwise (UPDATED_*
+ * return values). */
+nb_value *ddb_updated(nb_call *call, const nb_value *from, const nb_value *other);
 /* Stores the result of ddb_write_eval. */
 int ddb_write_apply(nb_call *call, ddb_write *w);
+
+/* Do keys a and b name the same item of t? (ddb_batch.c) */
+int ddb_same_key(const ddb_table *t, const nb_value *a, const nb_value *b);
+/* ClientRequestToken of a transaction whose items are in member: 1 for a
+ * repeat of an earlier request (nothing to do), 0 for a new one, or an
+ * error (IdempotentParameterMismatchException). (ddb_batch.c) */
+int ddb_idempotent(nb_call *call, const nb_value *in, const char *member);
 
 /* ---- streams (ddb_stream.c) ---------------------------------------------- */
 
@@ -307,6 +351,7 @@ void ddb_ttl_stop(void);
 
 #define DDB_HANDLER(fn) int fn(nb_call *call, const nb_value *in, nb_value *out)
 
+DDB_HANDLER(ddb_batch_execute_statement);
 DDB_HANDLER(ddb_batch_get_item);
 DDB_HANDLER(ddb_batch_write_item);
 DDB_HANDLER(ddb_create_table);
@@ -317,6 +362,8 @@ DDB_HANDLER(ddb_describe_endpoints);
 DDB_HANDLER(ddb_describe_limits);
 DDB_HANDLER(ddb_describe_table);
 DDB_HANDLER(ddb_describe_time_to_live);
+DDB_HANDLER(ddb_execute_statement);
+DDB_HANDLER(ddb_execute_transaction);
 DDB_HANDLER(ddb_get_item);
 DDB_HANDLER(ddb_list_tables);
 DDB_HANDLER(ddb_list_tags_of_resource);

@@ -551,8 +551,8 @@ cond_failed(nb_call *call, const nb_value *in, const ddb_write *w)
 
 /* The attributes an update changed (UPDATED_OLD from old, UPDATED_NEW
  * from new): top-level names whose values differ. */
-static nb_value *
-updated(nb_call *call, const nb_value *from, const nb_value *other)
+nb_value *
+ddb_updated(nb_call *call, const nb_value *from, const nb_value *other)
 {
     nb_value *m = nb_value_map(call->arena);
     for (const nb_value *c = nb_first(from); m && c; c = c->next) {
@@ -585,9 +585,9 @@ write_op(nb_call *call, const nb_value *in, nb_value *out, int kind)
     else if (rv && strcmp(rv, "ALL_NEW") == 0)
         ret = w.new_item;
     else if (rv && strcmp(rv, "UPDATED_OLD") == 0)
-        ret = w.old ? updated(call, w.old, w.new_item) : NULL;
+        ret = w.old ? ddb_updated(call, w.old, w.new_item) : NULL;
     else if (rv && strcmp(rv, "UPDATED_NEW") == 0)
-        ret = updated(call, w.new_item, w.old);
+        ret = ddb_updated(call, w.new_item, w.old);
     if (ret && nb_first(ret) &&
         nb_value_put(out, "Attributes", 10, nb_value_copy(call->arena, ret)))
         return NB_ENOMEM;
