@@ -144,5 +144,54 @@ is "the MODIFY record has the old image" "$(jget Records.2.dynamodb.OldImage.tit
     "The Left Hand of Darkness"
 is "eventSource" "$(jget Records.0.eventSource)" "aws:dynamodb"
 
+# --- PartiQL
+# AWS: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ql-reference.html
+
+aws_ok "create-table for PartiQL" dynamodb create-table --table-name songs \
+    --attribute-definitions AttributeName=artist,AttributeType=S AttributeName=title,AttributeType=S \
+    --key-schema AttributeName=artist,KeyType=HASH AttributeName=title,KeyType=RANGE \
+    --billing-mode PAY_PER_REQUEST
+aws_ok "execute-statement INSERT with parameters" dynamodb execute-statement \
+    --statement "INSERT INTO \"songs\" VALUE {'artist': ?, 'title': ?, 'year': 1971, 'tags': <<'rock'>>}" \
+    --parameters '[{"S":"Queen"},{"S":"Liar"}]'
+aws_ok "execute-statement INSERT of a second song" dynamodb execute-statement \
+    --statement "INSERT INTO songs VALUE {'artist': 'Queen', 'title': 'Bohemian Rhapsody', 'year': 1975}"
+aws_error "INSERT of an existing key" DuplicateItemException "Duplicate primary key exists in table" \
+    dynamodb execute-statement --statement "INSERT INTO songs VALUE {'artist': 'Queen', 'title': 'Liar'}"
+aws_ok "execute-statement SELECT by partition key" dynamodb execute-statement \
+    --statement "SELECT title, \"year\" FROM songs WHERE artist = 'Queen'"
+is "SELECT returns the projection in sort key order" "$(jget Items)" \
+    '[{"title":{"S":"Bohemian Rhapsody"},"year":{"N":"1975"}},{"title":{"S":"Liar"},"year":{"N":"1971"}}]'
+aws_ok "execute-statement SELECT with Limit" dynamodb execute-statement \
+    --statement "SELECT * FROM songs WHERE artist = 'Queen'" --limit 1
+TOKEN=$(jget NextToken)
+like "a NextToken for the next page" "$TOKEN" '.'
+aws_ok "execute-statement SELECT with the NextToken" dynamodb execute-statement \
+    --statement "SELECT * FROM songs WHERE artist = 'Queen'" --limit 1 --next-token "$TOKEN"
+is "the second page has the second song" "$(jget Items.0.title.S)" Liar
+aws_ok "execute-statement UPDATE ... RETURNING ALL NEW *" dynamodb execute-statement \
+    --statement "UPDATE songs SET \"year\" = \"year\" + 1 SET tags = set_add(tags, <<'glam'>>) WHERE artist = 'Queen' AND title = 'Liar' RETURNING ALL NEW *"
+is "UPDATE added one" "$(jget Items.0.year.N)" 1972
+is "set_add added to the set" "$(jget Items.0.tags.SS)" '["rock","glam"]'
+aws_error "UPDATE of a missing item" ConditionalCheckFailedException "The conditional request failed" \
+    dynamodb execute-statement --statement "UPDATE songs SET x = 1 WHERE artist = 'Queen' AND title = 'Nope'"
+aws_error "UPDATE without the whole key" ValidationException \
+    "Where clause does not contain a mandatory equality on all key attributes" \
+    dynamodb execute-statement --statement "UPDATE songs SET x = 1 WHERE artist = 'Queen'"
+aws_error "a statement that is not DML" ValidationException \
+    "Statement wasn't well formed, can't be processed: Expected data manipulation" \
+    dynamodb execute-statement --statement "DROP TABLE songs"
+aws_ok "batch-execute-statement" dynamodb batch-execute-statement --statements \
+    '[{"Statement":"DELETE FROM songs WHERE artist = ? AND title = ?","Parameters":[{"S":"Queen"},{"S":"Bohemian Rhapsody"}]},{"Statement":"INSERT INTO songs VALUE {'"'"'artist'"'"': '"'"'Queen'"'"', '"'"'title'"'"': '"'"'Liar'"'"'}"}]'
+is "the DELETE succeeded" "$(jget Responses.0.TableName)" songs
+is "the INSERT failed on its own" "$(jget Responses.1.Error.Code)" DuplicateItem
+aws_error "execute-transaction cancelled as a whole" TransactionCanceledException \
+    "Transaction cancelled, please refer cancellation reasons for specific reasons [None, ConditionalCheckFailed]" \
+    dynamodb execute-transaction --transact-statements \
+    '[{"Statement":"INSERT INTO songs VALUE {'"'"'artist'"'"': '"'"'ABBA'"'"', '"'"'title'"'"': '"'"'SOS'"'"'}"},{"Statement":"UPDATE songs SET x = 1 WHERE artist = '"'"'ABBA'"'"' AND title = '"'"'Nope'"'"'"}]'
+aws_ok "execute-transaction reads" dynamodb execute-transaction --transact-statements \
+    '[{"Statement":"SELECT * FROM songs WHERE artist = '"'"'ABBA'"'"' AND title = '"'"'SOS'"'"'"}]'
+is "the cancelled INSERT wrote nothing" "$(jget Responses)" '[{}]'
+
 aws_ok "delete-table" dynamodb delete-table --table-name books
 is "delete-table reports DELETING" "$(jget TableDescription.TableStatus)" DELETING

@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
+  BatchExecuteStatementCommand,
   BatchGetItemCommand,
   BatchWriteItemCommand,
   CreateTableCommand,
@@ -16,6 +17,8 @@ import {
   DescribeTableCommand,
   DescribeTimeToLiveCommand,
   DynamoDBClient,
+  ExecuteStatementCommand,
+  ExecuteTransactionCommand,
   GetItemCommand,
   ListTablesCommand,
   ListTagsOfResourceCommand,
@@ -29,6 +32,12 @@ import {
   UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
+import {
+  BatchExecuteStatementCommand as DocBatchExecuteStatementCommand,
+  DynamoDBDocumentClient,
+  ExecuteStatementCommand as DocExecuteStatementCommand,
+  ExecuteTransactionCommand as DocExecuteTransactionCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { assertAwsError, awsError, useNimbus } from './helpers.mjs';
 
 const nimbus = useNimbus();
@@ -761,5 +770,203 @@ test('Streams: INSERT, MODIFY, REMOVE records with images; no record for a no-op
     const seqs = r.Records.map((x) => BigInt(x.dynamodb.SequenceNumber));
     assert.ok(seqs[0] < seqs[1] && seqs[1] < seqs[2]);
   });
+
+// ---- PartiQL
+// AWS: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ql-reference.html and the
+// ExecuteStatement, BatchExecuteStatement and ExecuteTransaction API references.
+
+const BAD_STMT = "Statement wasn't well formed, can't be processed: ";
+const pq = (Statement, Parameters, extra = {}) =>
+  send(new ExecuteStatementCommand({ Statement, Parameters, ...extra }));
+
+test('PartiQL INSERT: parameters, literals of every type; a second INSERT is DuplicateItemException', async () => {
+  await makeTable('pq1');
+  const r = await pq("INSERT INTO \"pq1\" VALUE {'pk': ?, 'sk': ?, 'n': 1.50, 'b': TRUE, 'z': NULL, " +
+    "'l': [1, 'x'], 'm': {'k': 'v'}, 'ss': <<'a', 'b'>>, 'ns': <<1, 2>>, 'q': 'it''s'}", [S('a'), N(1)]);
+  assert.deepEqual(r.Items, []);
+  const g = await send(new GetItemCommand({ TableName: 'pq1', Key: { pk: S('a'), sk: N(1) } }));
+  assert.deepEqual(g.Item, { pk: S('a'), sk: N(1), n: N(1.5), b: { BOOL: true }, z: { NULL: true },
+    l: { L: [N(1), S('x')] }, m: { M: { k: S('v') } }, ss: { SS: ['a', 'b'] }, ns: { NS: ['1', '2'] },
+    q: S("it's") });
+  const err = await awsError(() => pq("INSERT INTO pq1 VALUE {'pk': 'a', 'sk': 1}"));
+  assertAwsError(err, 'DuplicateItemException', 400, 'Duplicate primary key exists in table');
+  const e2 = await awsError(() => pq("INSERT INTO pq1 VALUE {'pk': 'a'}"));
+  assertAwsError(e2, 'ValidationException', 400, INV + 'Missing the key sk in the item');
+  const e3 = await awsError(() => pq("INSERT INTO pq1 VALUE {'pk': ?, 'sk': 1}"));
+  assertAwsError(e3, 'ValidationException', 400, "Number of parameters in request and statement don't match.");
+  const e4 = await awsError(() => pq("INSERT INTO nope VALUE {'pk': 'a', 'sk': 1}"));
+  assertAwsError(e4, 'ResourceNotFoundException', 400);
+});
+
+test('PartiQL SELECT: by key (Query order), by non-key (Scan), projection, Limit and NextToken', async () => {
+  await makeTable('pq2');
+  for (let i = 1; i <= 5; i++) {
+    await pq('INSERT INTO pq2 VALUE {\'pk\': \'h\', \'sk\': ?, \'v\': ?, \'m\': {\'x\': ?}}', [N(i), N(i * 10), S(`x${i}`)]);
+  }
+  await pq("INSERT INTO pq2 VALUE {'pk': 'o', 'sk': 1, 'v': 30}");
+  let r = await pq("SELECT * FROM pq2 WHERE pk = 'h'");
+  assert.deepEqual(r.Items.map((x) => x.sk.N), ['1', '2', '3', '4', '5']);
+  r = await pq("SELECT * FROM pq2 WHERE pk = 'h' ORDER BY sk DESC");
+  assert.deepEqual(r.Items.map((x) => x.sk.N), ['5', '4', '3', '2', '1']);
+  r = await pq('SELECT sk, m.x FROM pq2 WHERE pk = ? AND sk BETWEEN ? AND ?', [S('h'), N(2), N(3)]);
+  assert.deepEqual(r.Items, [{ sk: N(2), m: { M: { x: S('x2') } } }, { sk: N(3), m: { M: { x: S('x3') } } }]);
+  r = await pq('SELECT pk, sk FROM pq2 WHERE v = 30');
+  assert.deepEqual(r.Items.map((x) => `${x.pk.S}${x.sk.N}`).sort(), ['h3', 'o1']);
+  r = await pq("SELECT * FROM pq2 WHERE pk = 'h' AND (v < 20 OR begins_with(m.x, 'x5'))");
+  assert.deepEqual(r.Items.map((x) => x.sk.N), ['1', '5']);
+  r = await pq("SELECT * FROM pq2 WHERE pk = 'h' AND sk IN [2, 4] AND nope IS MISSING", undefined,
+    { ConsistentRead: true });
+  assert.deepEqual(r.Items.map((x) => x.sk.N), ['2', '4']);
+  // pages of two
+  const seen = [];
+  let token;
+  do {
+    r = await pq("SELECT * FROM pq2 WHERE pk = 'h'", undefined, { Limit: 2, NextToken: token });
+    seen.push(...r.Items.map((x) => x.sk.N));
+    token = r.NextToken;
+    if (token) assert.equal(r.Items.length, 2);
+  } while (token);
+  assert.deepEqual(seen, ['1', '2', '3', '4', '5']);
+  const err = await awsError(() => pq('SELEC * FROM pq2'));
+  assertAwsError(err, 'ValidationException', 400, BAD_STMT + 'Expected data manipulation');
+  const e2 = await awsError(() => pq("SELECT * FROM pq2 WHERE pk = 'h'", undefined, { NextToken: 'bm9wZQ==' }));
+  assertAwsError(e2, 'ValidationException', 400, 'Invalid NextToken');
+});
+
+test('PartiQL UPDATE and DELETE: SET, REMOVE, arithmetic, RETURNING; missing items; key rules', async () => {
+  await makeTable('pq3');
+  await pq("INSERT INTO pq3 VALUE {'pk': 'a', 'sk': 1, 'n': 5, 'l': [1], 'gone': 'x', 'ss': <<'p'>>}");
+  let r = await pq("UPDATE pq3 SET n = n + 2, l = list_append(l, [2]), t = 'new' SET ss = set_add(ss, <<'q'>>) " +
+    "REMOVE gone WHERE pk = 'a' AND sk = 1 RETURNING ALL NEW *");
+  assert.deepEqual(r.Items, [{ pk: S('a'), sk: N(1), n: N(7), l: { L: [N(1), N(2)] }, t: S('new'),
+    ss: { SS: ['p', 'q'] } }]);
+  r = await pq("UPDATE pq3 SET n = n - 10 WHERE pk = 'a' AND sk = 1 RETURNING MODIFIED OLD *");
+  assert.deepEqual(r.Items, [{ n: N(7) }]);
+  let err = await awsError(() => pq("UPDATE pq3 SET n = 1 WHERE pk = 'a' AND sk = 2"));
+  assertAwsError(err, 'ConditionalCheckFailedException', 400, 'The conditional request failed');
+  err = await awsError(() => pq("UPDATE pq3 SET n = 1 WHERE pk = 'a' AND sk = 1 AND n = 100", undefined,
+    { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }));
+  assertAwsError(err, 'ConditionalCheckFailedException', 400, 'The conditional request failed');
+  assert.equal(err.Item.n.N, '-3');
+  err = await awsError(() => pq("UPDATE pq3 SET n = 1 WHERE pk = 'a'"));
+  assertAwsError(err, 'ValidationException', 400,
+    'Where clause does not contain a mandatory equality on all key attributes');
+  err = await awsError(() => pq("UPDATE pq3 SET sk = 3 WHERE pk = 'a' AND sk = 1"));
+  assertAwsError(err, 'ValidationException', 400,
+    INV + 'Cannot update attribute sk. This attribute is part of the key');
+  r = await pq("DELETE FROM pq3 WHERE pk = 'a' AND sk = 9");
+  assert.deepEqual(r.Items, [], 'deleting a missing item does nothing');
+  err = await awsError(() => pq("DELETE FROM pq3 WHERE pk = 'a' AND sk = 1 AND n > 0"));
+  assertAwsError(err, 'ConditionalCheckFailedException', 400);
+  r = await pq('DELETE FROM pq3 WHERE pk = ? AND sk = ? RETURNING ALL OLD *', [S('a'), N(1)]);
+  assert.equal(r.Items[0].t.S, 'new');
+  const g = await send(new GetItemCommand({ TableName: 'pq3', Key: { pk: S('a'), sk: N(1) } }));
+  assert.equal(g.Item, undefined);
+});
+
+test('PartiQL writes make stream records like any other write',
+  { skip: streams ? false : '@aws-sdk/client-dynamodb-streams is not installed' }, async () => {
+    const { DynamoDBStreamsClient, DescribeStreamCommand, GetShardIteratorCommand, GetRecordsCommand } = streams;
+    await makeTable('pq4', { more: { StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' } } });
+    await pq("INSERT INTO pq4 VALUE {'pk': 'a', 'sk': 1, 'v': 1}");
+    await pq("UPDATE pq4 SET v = 2 WHERE pk = 'a' AND sk = 1");
+    await pq("DELETE FROM pq4 WHERE pk = 'a' AND sk = 1");
+    const arn = (await send(new DescribeTableCommand({ TableName: 'pq4' }))).Table.LatestStreamArn;
+    const sc = new DynamoDBStreamsClient(nimbus.config());
+    const d = await sc.send(new DescribeStreamCommand({ StreamArn: arn }));
+    const it = await sc.send(new GetShardIteratorCommand({ StreamArn: arn,
+      ShardId: d.StreamDescription.Shards[0].ShardId, ShardIteratorType: 'TRIM_HORIZON' }));
+    const r = await sc.send(new GetRecordsCommand({ ShardIterator: it.ShardIterator }));
+    assert.deepEqual(r.Records.map((x) => x.eventName), ['INSERT', 'MODIFY', 'REMOVE']);
+    assert.equal(r.Records[1].dynamodb.NewImage.v.N, '2');
+  });
+
+test('BatchExecuteStatement: per-statement Error, TableName and Item', async () => {
+  await makeTable('pq5');
+  await pq("INSERT INTO pq5 VALUE {'pk': 'a', 'sk': 1, 'v': 1}");
+  const w = await send(new BatchExecuteStatementCommand({ Statements: [
+    { Statement: "INSERT INTO pq5 VALUE {'pk': 'b', 'sk': 1}" },
+    { Statement: "INSERT INTO pq5 VALUE {'pk': 'a', 'sk': 1}" },
+    { Statement: "UPDATE pq5 SET v = 2 WHERE pk = 'a' AND sk = 1 AND v = 5",
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD' },
+    { Statement: 'DELETE FROM pq5 WHERE pk = ? AND sk = ?', Parameters: [S('zz'), N(1)] },
+    { Statement: 'UPDATE pq5 SET' },
+  ] }));
+  assert.deepEqual(w.Responses[0], { TableName: 'pq5' });
+  assert.deepEqual(w.Responses[1], { TableName: 'pq5',
+    Error: { Code: 'DuplicateItem', Message: 'Duplicate primary key exists in table' } });
+  assert.deepEqual(w.Responses[2], { TableName: 'pq5', Error: { Code: 'ConditionalCheckFailed',
+    Message: 'The conditional request failed', Item: { pk: S('a'), sk: N(1), v: N(1) } } });
+  assert.deepEqual(w.Responses[3], { TableName: 'pq5' });
+  assert.equal(w.Responses[4].Error.Code, 'ValidationError');
+  assert.equal(w.Responses[4].Error.Message, BAD_STMT + 'Unexpected end of statement');
+  const rd = await send(new BatchExecuteStatementCommand({ Statements: [
+    { Statement: "SELECT * FROM pq5 WHERE pk = 'a' AND sk = 1" },
+    { Statement: "SELECT * FROM pq5 WHERE pk = 'nobody' AND sk = 1" },
+    { Statement: "SELECT * FROM pq5 WHERE pk = 'a'" },
+  ] }));
+  assert.deepEqual(rd.Responses[0], { TableName: 'pq5', Item: { pk: S('a'), sk: N(1), v: N(1) } });
+  assert.deepEqual(rd.Responses[1], { TableName: 'pq5' });
+  assert.deepEqual(rd.Responses[2].Error, { Code: 'ValidationError', Message:
+    'Select statements within BatchExecuteStatement must specify the primary key in the where clause.' });
+  const err = await awsError(() => send(new BatchExecuteStatementCommand({ Statements: [
+    { Statement: "SELECT * FROM pq5 WHERE pk = 'a' AND sk = 1" },
+    { Statement: "DELETE FROM pq5 WHERE pk = 'a' AND sk = 1" }] })));
+  assertAwsError(err, 'ValidationException', 400,
+    'Read and write requests together in the same batch is not supported.');
+});
+
+test('ExecuteTransaction: all or nothing, CancellationReasons, reads, idempotent token', async () => {
+  await makeTable('pq6');
+  await send(new ExecuteTransactionCommand({ TransactStatements: [
+    { Statement: "INSERT INTO pq6 VALUE {'pk': 'a', 'sk': 1, 'v': 1}" },
+    { Statement: "INSERT INTO pq6 VALUE {'pk': 'b', 'sk': 1, 'v': 1}" },
+    { Statement: "INSERT INTO pq6 VALUE {'pk': 'c', 'sk': 1}" }] }));
+  const err = await awsError(() => send(new ExecuteTransactionCommand({ TransactStatements: [
+    { Statement: "UPDATE pq6 SET v = 2 WHERE pk = 'a' AND sk = 1" },
+    { Statement: "INSERT INTO pq6 VALUE {'pk': 'c', 'sk': 1}" },
+    { Statement: "UPDATE pq6 SET v = 2 WHERE pk = 'b' AND sk = 1 AND v = 9", ReturnValuesOnConditionCheckFailure: 'ALL_OLD' },
+  ] })));
+  assertAwsError(err, 'TransactionCanceledException', 400, 'Transaction cancelled, please refer ' +
+    'cancellation reasons for specific reasons [None, DuplicateItem, ConditionalCheckFailed]');
+  assert.deepEqual(err.CancellationReasons.map((x) => x.Code), ['None', 'DuplicateItem', 'ConditionalCheckFailed']);
+  assert.deepEqual(err.CancellationReasons[2].Item, { pk: S('b'), sk: N(1), v: N(1) });
+  const rd = await send(new ExecuteTransactionCommand({ TransactStatements: [
+    { Statement: 'SELECT v FROM pq6 WHERE pk = ? AND sk = ?', Parameters: [S('a'), N(1)] },
+    { Statement: "SELECT * FROM pq6 WHERE pk = 'zz' AND sk = 1" }] }));
+  assert.deepEqual(rd.Responses, [{ Item: { v: N(1) } }, {}], 'nothing was written');
+  const tx = (v) => send(new ExecuteTransactionCommand({ ClientRequestToken: 'pq-token-1', TransactStatements: [
+    { Statement: `UPDATE pq6 SET v = v + ${v} WHERE pk = 'a' AND sk = 1` }] }));
+  await tx(1);
+  await tx(1);
+  const g = await send(new GetItemCommand({ TableName: 'pq6', Key: { pk: S('a'), sk: N(1) } }));
+  assert.equal(g.Item.v.N, '2', 'the repeated request did not write again');
+  const e2 = await awsError(() => tx(5));
+  assertAwsError(e2, 'IdempotentParameterMismatchException', 400);
+  const e3 = await awsError(() => send(new ExecuteTransactionCommand({ TransactStatements: [
+    { Statement: "SELECT * FROM pq6 WHERE pk = 'a' AND sk = 1" },
+    { Statement: "DELETE FROM pq6 WHERE pk = 'a' AND sk = 1" }] })));
+  assertAwsError(e3, 'ValidationException', 400,
+    'ExecuteTransaction API does not support both read and write operations in the same request.');
+  const e4 = await awsError(() => send(new ExecuteTransactionCommand({ TransactStatements: [
+    { Statement: "DELETE FROM pq6 WHERE pk = 'a' AND sk = 1" },
+    { Statement: "UPDATE pq6 SET v = 1 WHERE pk = 'a' AND sk = 1" }] })));
+  assertAwsError(e4, 'ValidationException', 400,
+    'Transaction request cannot include multiple operations on one item');
+});
+
+test('DocumentClient: ExecuteStatement, BatchExecuteStatement and ExecuteTransaction with native values', async () => {
+  await makeTable('pq7');
+  const doc = DynamoDBDocumentClient.from(ddb());
+  await doc.send(new DocExecuteStatementCommand({ Statement: 'INSERT INTO pq7 VALUE {\'pk\': ?, \'sk\': ?, \'tags\': ?, \'n\': ?}',
+    Parameters: ['k', 1, ['a', 'b'], 2.5] }));
+  const r = await doc.send(new DocExecuteStatementCommand({ Statement: 'SELECT * FROM pq7 WHERE pk = ?', Parameters: ['k'] }));
+  assert.deepEqual(r.Items, [{ pk: 'k', sk: 1, tags: ['a', 'b'], n: 2.5 }]);
+  await doc.send(new DocExecuteTransactionCommand({ TransactStatements: [
+    { Statement: 'UPDATE pq7 SET n = n + ? WHERE pk = ? AND sk = ?', Parameters: [1, 'k', 1] }] }));
+  const b = await doc.send(new DocBatchExecuteStatementCommand({ Statements: [
+    { Statement: 'SELECT n FROM pq7 WHERE pk = ? AND sk = ?', Parameters: ['k', 1] }] }));
+  assert.deepEqual(b.Responses, [{ TableName: 'pq7', Item: { n: 3.5 } }]);
+});
 
 nimbus.checkExit();
