@@ -45,9 +45,10 @@ ddb_batch_get_item(nb_call *call, const nb_value *in, nb_value *out)
 {
     const nb_value *req = nb_get(in, "RequestItems");
     nb_value *resp = nb_set_map(out, "Responses");
-    size_t total = 0;
+    size_t total = 0, ncap = 0;
     int rc;
-    if (!resp || !nb_set_map(out, "UnprocessedKeys"))
+    ddb_cap *caps = nb_arena_zalloc(call->arena, (req->u.c.n + 1) * sizeof(ddb_cap));
+    if (!resp || !caps || !nb_set_map(out, "UnprocessedKeys"))
         return NB_ENOMEM;
     for (const nb_value *r = nb_first(req); r; r = r->next)
         total += nb_get_len(r, "Keys");
@@ -61,6 +62,9 @@ ddb_batch_get_item(nb_call *call, const nb_value *in, nb_value *out)
             return NB_ENOMEM;
         if ((rc = ddb_read_projection(call, r, &proj)) || (rc = ddb_table_get(call, r->key, &t)))
             return rc;
+        ddb_cap *cap = ddb_cap_for(call, caps, &ncap, &t);
+        if (!cap)
+            return NB_ENOMEM;
         for (const nb_value *k = nb_first(nb_get(r, "Keys")); k; k = k->next) {
             nb_value *key, *item;
             if ((rc = ddb_item_norm(call, k, &key)) || (rc = ddb_key_check(call, &t, key)))
@@ -70,6 +74,10 @@ ddb_batch_get_item(nb_call *call, const nb_value *in, nb_value *out)
                     return vfail(call, "Provided list of item keys contains duplicates");
             if ((rc = nb_value_append(keys, key)) || (rc = ddb_item_load(call, &t, key, &item)))
                 return rc;
+            ddb_cap_read(
+                call, &t, NULL,
+                ddb_read_units(item ? ddb_item_size(item) : 0, nb_get_bool(r, "ConsistentRead", 0)),
+                cap);
             if (item && proj && (rc = ddb_expr_project(call, proj, item, &item)))
                 return rc;
             if (item && (rc = nb_value_append(items, item)))
@@ -77,6 +85,35 @@ ddb_batch_get_item(nb_call *call, const nb_value *in, nb_value *out)
         }
         if ((rc = nb_value_put(resp, r->key, r->klen, items)))
             return rc;
+    }
+    return ddb_consumed_list(call, in, out, caps, ncap, 0);
+}
+
+/* AWS: ItemCollectionMetrics of BatchWriteItem and TransactWriteItems
+ * (ReturnItemCollectionMetrics SIZE): by table, one entry per item
+ * written to a table with local secondary indexes. */
+static int
+metrics_list(nb_call *call, const nb_value *in, nb_value *out, const ddb_write *ws, size_t n)
+{
+    const char *icm = nb_get_str(in, "ReturnItemCollectionMetrics");
+    nb_value *map = NULL;
+    if (!icm || strcmp(icm, "SIZE") != 0)
+        return NB_OK;
+    for (size_t i = 0; i < n; i++) {
+        nb_value *m, *l;
+        int rc = ddb_item_metrics(call, &ws[i].t, ws[i].key, &m);
+        if (rc)
+            return rc;
+        if (!m)
+            continue;
+        if (!map && !(map = nb_set_map(out, "ItemCollectionMetrics")))
+            return NB_ENOMEM;
+        l = ddb_map_get(map, ws[i].t.name, strlen(ws[i].t.name));
+        if (!l && (!(l = nb_value_list(call->arena)) ||
+                   nb_value_put(map, ws[i].t.name, strlen(ws[i].t.name), l)))
+            return NB_ENOMEM;
+        if (nb_value_append(l, m))
+            return NB_ENOMEM;
     }
     return NB_OK;
 }
@@ -120,21 +157,34 @@ ddb_batch_write_item(nb_call *call, const nb_value *in, nb_value *out)
             n++;
         }
     }
+    ddb_cap *caps = nb_arena_zalloc(call->arena, (n + 1) * sizeof(ddb_cap));
+    size_t ncap = 0;
+    if (!caps)
+        return NB_ENOMEM;
     for (size_t i = 0; i < n; i++) {
         if ((rc = ddb_write_eval(call, &ws[i])) < 0)
             return rc;
         if ((rc = ddb_write_apply(call, &ws[i])))
             return rc;
+        ddb_cap *cap = ddb_cap_for(call, caps, &ncap, &ws[i].t);
+        if (!cap)
+            return NB_ENOMEM;
+        ddb_cap_write(call, &ws[i].t, ws[i].old, ws[i].new_item, 1, cap);
     }
-    return NB_OK;
+    if ((rc = ddb_consumed_list(call, in, out, caps, ncap, 1)))
+        return rc;
+    return metrics_list(call, in, out, ws, n);
 }
 
 int
 ddb_transact_get_items(nb_call *call, const nb_value *in, nb_value *out)
 {
     nb_value *resp = nb_set_list(out, "Responses");
+    size_t ncap = 0;
+    ddb_cap *caps =
+        nb_arena_zalloc(call->arena, (nb_get_len(in, "TransactItems") + 1) * sizeof(ddb_cap));
     int rc;
-    if (!resp)
+    if (!resp || !caps)
         return NB_ENOMEM;
     for (const nb_value *ti = nb_first(nb_get(in, "TransactItems")); ti; ti = ti->next) {
         const nb_value *g = nb_get(ti, "Get");
@@ -148,12 +198,17 @@ ddb_transact_get_items(nb_call *call, const nb_value *in, nb_value *out)
             (rc = ddb_table_get(call, nb_get_str(g, "TableName"), &t)) ||
             (rc = ddb_key_check(call, &t, key)) || (rc = ddb_item_load(call, &t, key, &item)))
             return rc;
+        ddb_cap *cap = ddb_cap_for(call, caps, &ncap, &t);
+        if (!cap)
+            return NB_ENOMEM;
+        /* AWS: a transactional read costs two strongly consistent reads */
+        ddb_cap_read(call, &t, NULL, 2 * ddb_read_units(item ? ddb_item_size(item) : 0, 1), cap);
         if (item && proj && (rc = ddb_expr_project(call, proj, item, &item)))
             return rc;
         if (item && nb_value_put(r, "Item", 4, item))
             return NB_ENOMEM;
     }
-    return NB_OK;
+    return ddb_consumed_list(call, in, out, caps, ncap, 0);
 }
 
 /* ---- TransactWriteItems ---------------------------------------------------------- */
@@ -291,8 +346,24 @@ ddb_transact_write_items(nb_call *call, const nb_value *in, nb_value *out)
     }
     if (any)
         return canceled(call, in, ws, failed, n);
-    for (i = 0; i < n; i++)
+    ddb_cap *caps = nb_arena_zalloc(call->arena, (n + 1) * sizeof(ddb_cap));
+    size_t ncap = 0;
+    if (!caps)
+        return NB_ENOMEM;
+    for (i = 0; i < n; i++) {
         if ((rc = ddb_write_apply(call, &ws[i])))
             return rc;
-    return NB_OK;
+        ddb_cap *cap = ddb_cap_for(call, caps, &ncap, &ws[i].t);
+        if (!cap)
+            return NB_ENOMEM;
+        /* AWS: a transactional write costs two writes; a check, a read */
+        if (ws[i].kind == DDB_W_CHECK)
+            ddb_cap_read(call, &ws[i].t, NULL,
+                         2 * ddb_read_units(ws[i].old ? ddb_item_size(ws[i].old) : 0, 1), cap);
+        else
+            ddb_cap_write(call, &ws[i].t, ws[i].old, ws[i].new_item, 2, cap);
+    }
+    if ((rc = ddb_consumed_list(call, in, out, caps, ncap, 1)))
+        return rc;
+    return metrics_list(call, in, out, ws, n);
 }

@@ -293,9 +293,35 @@ nb_value *ddb_item_key(nb_arena *a, const ddb_table *t, const nb_value *item);
 /* Projection of item onto index ix (ALL, KEYS_ONLY, INCLUDE). */
 nb_value *ddb_index_project(nb_arena *a, const ddb_table *t, const ddb_index *ix,
                             const nb_value *item);
-/* ConsumedCapacity in out when asked. */
-int ddb_consumed(nb_call *call, const nb_value *in, nb_value *out, const char *table, double units,
-                 int write);
+/* ItemCollectionMetrics of the item with key in t, or *out NULL when t
+ * has no local secondary index. */
+int ddb_item_metrics(nb_call *call, const ddb_table *t, const nb_value *key, nb_value **out);
+
+/* Capacity consumed on one table (ddb_capacity.c). */
+typedef struct ddb_cap {
+    const char *table;           /* TableName */
+    const ddb_table *t;          /* the table (an arena copy), for its indexes */
+    double table_units;          /* the table's share */
+    double idx[DDB_MAX_INDEXES]; /* each index's share, by position in t->idx */
+    const ddb_index *index_read; /* a read of this index (its units are its own) */
+} ddb_cap;
+
+/* Read units for bytes read (4 KB units, halved when eventually
+ * consistent). */
+double ddb_read_units(size_t bytes, int consistent);
+/* Adds the write of item over old (either NULL) to c, times factor (2 in
+ * transactions), table and indexes. */
+void ddb_cap_write(nb_call *call, const ddb_table *t, const nb_value *old, const nb_value *item,
+                   double factor, ddb_cap *c);
+/* Adds units read from t, or from its index ix, to c. */
+void ddb_cap_read(nb_call *call, const ddb_table *t, const ddb_index *ix, double units, ddb_cap *c);
+/* The entry of caps[0..*n) for t, added when new (caps has room). */
+ddb_cap *ddb_cap_for(nb_call *call, ddb_cap *caps, size_t *n, const ddb_table *t);
+/* ConsumedCapacity (one, or a list for batches and transactions) in out,
+ * when the request's ReturnConsumedCapacity asks for it. */
+int ddb_consumed(nb_call *call, const nb_value *in, nb_value *out, const ddb_cap *cap, int write);
+int ddb_consumed_list(nb_call *call, const nb_value *in, nb_value *out, const ddb_cap *caps,
+                      size_t n, int write);
 /* A write of one item with the condition and update taken from a request
  * part (PutItem, UpdateItem, DeleteItem, TransactWriteItems). */
 typedef struct ddb_write {

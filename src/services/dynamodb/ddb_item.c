@@ -490,6 +490,8 @@ ddb_write_eval(nb_call *call, ddb_write *w)
             return rc;
         if (w->legacy && (rc = ddb_legacy_update(call, w->legacy, w->new_item)))
             return rc;
+        if (ddb_item_size(w->new_item) > ITEM_MAX) /* AWS: dynalite actions/updateItem.js */
+            return vfail(call, "Item size to update has exceeded the maximum allowed size");
         if ((rc = ddb_item_check(call, &w->t, w->new_item)))
             return rc;
         break;
@@ -507,32 +509,52 @@ ddb_write_apply(nb_call *call, ddb_write *w)
 
 /* ---- responses ------------------------------------------------------------------------- */
 
+/* AWS: ItemCollectionMetrics (ReturnItemCollectionMetrics SIZE): for a
+ * table with local secondary indexes, the partition key of the item
+ * written and the size of all its items (the item collection, index
+ * entries included) as a range of GB, lower and upper bound. */
 int
-ddb_consumed(nb_call *call, const nb_value *in, nb_value *out, const char *table, double units,
-             int write)
+ddb_item_metrics(nb_call *call, const ddb_table *t, const nb_value *key, nb_value **out)
 {
-    const char *r = nb_get_str(in, "ReturnConsumedCapacity");
-    if (!r || strcmp(r, "NONE") == 0)
+    int lsi = 0, rc;
+    nb_buf pk, sk;
+    *out = NULL;
+    for (size_t i = 0; i < t->nidx; i++)
+        lsi |= !t->idx[i].global;
+    if (!lsi)
         return NB_OK;
-    nb_value *c = nb_set_struct(out, "ConsumedCapacity");
-    if (!c)
-        return NB_ENOMEM;
-    int rc = nb_set_str(c, "TableName", table);
-    rc = rc ? rc : nb_set_double(c, "CapacityUnits", units);
-    rc = rc ? rc : nb_set_double(c, write ? "WriteCapacityUnits" : "ReadCapacityUnits", units);
-    if (!rc && strcmp(r, "INDEXES") == 0) {
-        nb_value *tb = nb_set_struct(c, "Table");
-        rc = tb ? nb_set_double(tb, "CapacityUnits", units) : NB_ENOMEM;
+    if ((rc = encode_key(key, &t->hash, &t->range, &pk, &sk)))
+        goto out;
+    nb_stmt *st = nb_sql(call, "SELECT (SELECT COALESCE(SUM(size), 0) FROM ddb_items WHERE "
+                               "tid = ?1 AND pk = ?2), (SELECT COALESCE(SUM(length(item)), 0) "
+                               "FROM ddb_index_items WHERE tid = ?1 AND pk = ?2)");
+    if (!st) {
+        rc = NB_EIO;
+        goto out;
     }
+    nb_bind_int(st, 1, t->id);
+    nb_bind_blob(st, 2, bp(&pk), pk.len);
+    if (nb_step(st) != NB_ROW) {
+        rc = NB_EIO;
+        goto out;
+    }
+    double gb = (double)(nb_col_int(st, 0) + nb_col_int(st, 1)) / (1024.0 * 1024 * 1024);
+    nb_value *m = nb_value_struct(call->arena), *k = nb_value_map(call->arena);
+    const nb_value *h = ddb_map_get(key, t->hash.name, strlen(t->hash.name));
+    nb_value *range = m ? nb_set_list(m, "SizeEstimateRangeGB") : NULL;
+    if (!k || !range || !h ||
+        nb_value_put(k, t->hash.name, strlen(t->hash.name), nb_value_copy(call->arena, h)) ||
+        nb_value_put(m, "ItemCollectionKey", 17, k) ||
+        nb_value_append(range, nb_value_double(call->arena, (double)(int64_t)gb)) ||
+        nb_value_append(range, nb_value_double(call->arena, (double)(int64_t)gb + 1))) {
+        rc = NB_ENOMEM;
+        goto out;
+    }
+    *out = m;
+out:
+    nb_buf_free(&pk);
+    nb_buf_free(&sk);
     return rc;
-}
-
-static double
-write_units(const nb_value *a, const nb_value *b)
-{
-    size_t s = a ? ddb_item_size(a) : 0, t = b ? ddb_item_size(b) : 0;
-    size_t m = s > t ? s : t;
-    return m == 0 ? 1 : (double)((m + 1023) / 1024);
 }
 
 static int
@@ -591,7 +613,15 @@ write_op(nb_call *call, const nb_value *in, nb_value *out, int kind)
     if (ret && nb_first(ret) &&
         nb_value_put(out, "Attributes", 10, nb_value_copy(call->arena, ret)))
         return NB_ENOMEM;
-    return ddb_consumed(call, in, out, w.t.name, write_units(w.old, w.new_item), 1);
+    ddb_cap cap = {0};
+    ddb_cap_write(call, &w.t, w.old, w.kind == DDB_W_DELETE ? NULL : w.new_item, 1, &cap);
+    if ((rc = ddb_consumed(call, in, out, &cap, 1)))
+        return rc;
+    const char *icm = nb_get_str(in, "ReturnItemCollectionMetrics");
+    nb_value *m;
+    if (!icm || strcmp(icm, "SIZE") != 0 || (rc = ddb_item_metrics(call, &w.t, w.key, &m)) || !m)
+        return rc;
+    return nb_value_put(out, "ItemCollectionMetrics", 21, m) ? NB_ENOMEM : NB_OK;
 }
 
 int
@@ -646,10 +676,12 @@ ddb_get_item(nb_call *call, const nb_value *in, nb_value *out)
         (rc = ddb_table_get(call, nb_get_str(in, "TableName"), &t)) ||
         (rc = ddb_key_check(call, &t, key)) || (rc = ddb_item_load(call, &t, key, &item)))
         return rc;
+    size_t size = item ? ddb_item_size(item) : 0; /* AWS: the whole item is read */
     if (item && proj && (rc = ddb_expr_project(call, proj, item, &item)))
         return rc;
     if (item && nb_value_put(out, "Item", 4, item))
         return NB_ENOMEM;
-    double units = nb_get_bool(in, "ConsistentRead", 0) ? 1 : 0.5;
-    return ddb_consumed(call, in, out, t.name, units, 0);
+    ddb_cap cap = {0};
+    ddb_cap_read(call, &t, NULL, ddb_read_units(size, nb_get_bool(in, "ConsistentRead", 0)), &cap);
+    return ddb_consumed(call, in, out, &cap, 0);
 }

@@ -241,7 +241,7 @@ token_read(nb_call *call, const ddb_read *q, const char *text, const nb_value **
 
 static int
 run_select(nb_call *call, stmt *s, int consistent, int64_t limit, const char *next_token,
-           nb_value *items, const char **next, nb_value **last)
+           nb_value *items, const char **next, nb_value **last, ddb_cap *cap)
 {
     ddb_read q;
     ddb_page pg = {0};
@@ -275,6 +275,8 @@ run_select(nb_call *call, stmt *s, int consistent, int64_t limit, const char *ne
     } else {
         rc = ddb_read_scan(call, &q, 0, 0, &pg);
     }
+    if (!rc)
+        ddb_cap_read(call, &s->t, q.ix, ddb_read_units(pg.bytes, consistent), cap);
     if (rc || !pg.stopped || !pg.last)
         return rc;
     *last = ddb_read_last_key(call, &q, pg.last);
@@ -334,13 +336,14 @@ run_one(nb_call *call, stmt *s, const nb_value *in, nb_value *items, nb_value *o
     if (s->pq.kind == DDB_PQ_SELECT) {
         const char *next = NULL;
         nb_value *last = NULL;
+        ddb_cap cap = {0};
         rc = run_select(call, s, nb_get_bool(in, "ConsistentRead", 0), nb_get_int(in, "Limit", 0),
-                        nb_get_str(in, "NextToken"), items, &next, &last);
+                        nb_get_str(in, "NextToken"), items, &next, &last, &cap);
         if (!rc && next)
             rc = nb_set_str(out, "NextToken", next);
         if (!rc && last && nb_value_put(out, "LastEvaluatedKey", 16, last))
             rc = NB_ENOMEM;
-        return rc ? rc : ddb_consumed(call, in, out, s->t.name, 0.5, 0);
+        return rc ? rc : ddb_consumed(call, in, out, &cap, 0);
     }
     if ((rc = eval_write(call, s)) < 0)
         return rc;
@@ -351,7 +354,9 @@ run_one(nb_call *call, stmt *s, const nb_value *in, nb_value *items, nb_value *o
     const nb_value *r = returned(call, s);
     if (r && nb_first(r) && nb_value_append(items, nb_value_copy(call->arena, r)))
         return NB_ENOMEM;
-    return ddb_consumed(call, in, out, s->t.name, 1, 1);
+    ddb_cap cap = {0};
+    ddb_cap_write(call, &s->t, s->w.old, s->w.new_item, 1, &cap);
+    return ddb_consumed(call, in, out, &cap, 1);
 }
 
 int
@@ -434,8 +439,9 @@ batch_one(nb_call *call, const nb_value *part, stmt *s, nb_value *r)
         nb_value *last = NULL;
         if (!items)
             return NB_ENOMEM;
+        ddb_cap cap = {0};
         rc = run_select(call, s, nb_get_bool(part, "ConsistentRead", 0), 0, NULL, items, &next,
-                        &last);
+                        &last, &cap);
         if (!rc && nb_first(items) &&
             nb_value_put(r, "Item", 4, nb_value_copy(call->arena, nb_first(items))))
             rc = NB_ENOMEM;

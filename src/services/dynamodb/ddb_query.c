@@ -210,7 +210,7 @@ take(nb_call *call, const rq *q, page *pg, const void *blob, size_t len, int *rc
     if (q->kc.range_name && !range_ok(q, item))
         return 1;
     pg->scanned++;
-    pg->bytes += len;
+    pg->bytes += ddb_item_size(item);
     pg->last = item;
     if (!q->filter || ddb_expr_eval(call, q->filter, item)) {
         pg->count++;
@@ -241,10 +241,10 @@ finish(nb_call *call, const nb_value *in, nb_value *out, const rq *q, page *pg)
         if (!k || nb_value_put(out, "LastEvaluatedKey", 16, k))
             return NB_ENOMEM;
     }
-    double units = (double)((pg->bytes + 4095) / 4096);
-    if (units < 0.5)
-        units = 0.5;
-    return rc ? rc : ddb_consumed(call, in, out, q->t.name, units, 0);
+    ddb_cap cap = {0};
+    ddb_cap_read(call, &q->t, q->ix,
+                 ddb_read_units(pg->bytes, nb_get_bool(in, "ConsistentRead", 0)), &cap);
+    return rc ? rc : ddb_consumed(call, in, out, &cap, 0);
 }
 
 static int
