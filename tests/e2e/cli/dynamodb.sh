@@ -193,5 +193,27 @@ aws_ok "execute-transaction reads" dynamodb execute-transaction --transact-state
     '[{"Statement":"SELECT * FROM songs WHERE artist = '"'"'ABBA'"'"' AND title = '"'"'SOS'"'"'"}]'
 is "the cancelled INSERT wrote nothing" "$(jget Responses)" '[{}]'
 
+# --- capacity, table class
+# AWS: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/read-write-operations.html
+
+aws_ok "put-item with return-consumed-capacity INDEXES" dynamodb put-item --table-name songs \
+    --item '{"artist":{"S":"Blur"},"title":{"S":"Song 2"}}' --return-consumed-capacity INDEXES
+is "one write unit on the table" "$(jget ConsumedCapacity.Table.CapacityUnits)" 1
+is "one write unit in all" "$(jget ConsumedCapacity.WriteCapacityUnits)" 1
+aws_ok "get-item with return-consumed-capacity TOTAL" dynamodb get-item --table-name songs \
+    --key '{"artist":{"S":"Blur"},"title":{"S":"Song 2"}}' --return-consumed-capacity TOTAL
+is "an eventually consistent read is half a unit" "$(jget ConsumedCapacity.CapacityUnits)" 0.5
+aws_ok "update-table --table-class" dynamodb update-table --table-name songs \
+    --table-class STANDARD_INFREQUENT_ACCESS
+is "the new table class" "$(jget TableDescription.TableClassSummary.TableClass)" \
+    STANDARD_INFREQUENT_ACCESS
+BIG_ITEM=$(mktemp)
+printf '{"artist":{"S":"Blur"},"title":{"S":"x"},"big":{"S":"%s"}}' \
+    "$(printf '%410000s' '' | tr ' ' x)" >"$BIG_ITEM"
+aws_error "put-item over 400 KB" ValidationException \
+    "Item size has exceeded the maximum allowed size" dynamodb put-item --table-name songs \
+    --item "file://$BIG_ITEM"
+rm -f "$BIG_ITEM"
+
 aws_ok "delete-table" dynamodb delete-table --table-name books
 is "delete-table reports DELETING" "$(jget TableDescription.TableStatus)" DELETING

@@ -969,4 +969,156 @@ test('DocumentClient: ExecuteStatement, BatchExecuteStatement and ExecuteTransac
   assert.deepEqual(b.Responses, [{ TableName: 'pq7', Item: { n: 3.5 } }]);
 });
 
+// ---- capacity, item collections, table class, size limits
+// AWS: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/read-write-operations.html
+// (4 KB read units, halved when eventually consistent; 1 KB write units; transactions twice),
+// GSI.html#GSI.ThroughputConsiderations.Writes (index writes), LSI.html#LSI.ItemCollections.
+
+async function indexedTable(name) {
+  await makeTable(name, {
+    defs: [{ AttributeName: 'gk', AttributeType: 'S' }, { AttributeName: 'lk', AttributeType: 'S' }],
+    more: {
+      GlobalSecondaryIndexes: [{ IndexName: 'gsi', KeySchema: [{ AttributeName: 'gk', KeyType: 'HASH' }],
+        Projection: { ProjectionType: 'ALL' } }],
+      LocalSecondaryIndexes: [{ IndexName: 'lsi', KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'lk', KeyType: 'RANGE' }], Projection: { ProjectionType: 'KEYS_ONLY' } }],
+    },
+  });
+}
+
+test('ConsumedCapacity of writes: table and index units, TOTAL and INDEXES', async () => {
+  await indexedTable('cap1');
+  const key = { pk: S('a'), sk: N(1) };
+  let r = await send(new PutItemCommand({ TableName: 'cap1', ReturnConsumedCapacity: 'INDEXES',
+    Item: { ...key, gk: S('g1'), lk: S('l1'), x: S('small') } }));
+  assert.deepEqual(r.ConsumedCapacity, { TableName: 'cap1', CapacityUnits: 3, WriteCapacityUnits: 3,
+    Table: { CapacityUnits: 1, WriteCapacityUnits: 1 },
+    GlobalSecondaryIndexes: { gsi: { CapacityUnits: 1, WriteCapacityUnits: 1 } },
+    LocalSecondaryIndexes: { lsi: { CapacityUnits: 1, WriteCapacityUnits: 1 } } });
+  // a new GSI key: delete and put in g; the KEYS_ONLY LSI is untouched
+  r = await send(new UpdateItemCommand({ TableName: 'cap1', Key: key, ReturnConsumedCapacity: 'TOTAL',
+    UpdateExpression: 'SET gk = :g', ExpressionAttributeValues: { ':g': S('g2') } }));
+  assert.deepEqual(r.ConsumedCapacity, { TableName: 'cap1', CapacityUnits: 3, WriteCapacityUnits: 3 });
+  // a projected attribute only: one write in g (ALL), none in l
+  r = await send(new UpdateItemCommand({ TableName: 'cap1', Key: key, ReturnConsumedCapacity: 'INDEXES',
+    UpdateExpression: 'SET x = :x', ExpressionAttributeValues: { ':x': S('y'.repeat(1500)) } }));
+  assert.equal(r.ConsumedCapacity.Table.CapacityUnits, 2, '1.5 KB item: two write units');
+  assert.deepEqual(r.ConsumedCapacity.GlobalSecondaryIndexes, { gsi: { CapacityUnits: 2, WriteCapacityUnits: 2 } });
+  assert.equal(r.ConsumedCapacity.LocalSecondaryIndexes, undefined);
+  assert.equal(r.ConsumedCapacity.CapacityUnits, 4);
+  r = await send(new PutItemCommand({ TableName: 'cap1', ReturnConsumedCapacity: 'TOTAL',
+    Item: { pk: S('b'), sk: N(1) } }));
+  assert.equal(r.ConsumedCapacity.CapacityUnits, 1, 'no index keys: the table only');
+  r = await send(new DeleteItemCommand({ TableName: 'cap1', Key: key, ReturnConsumedCapacity: 'TOTAL' }));
+  assert.equal(r.ConsumedCapacity.CapacityUnits, 2 + 2 + 1, 'the item leaves the table, g and l');
+  r = await send(new DeleteItemCommand({ TableName: 'cap1', Key: key, ReturnConsumedCapacity: 'TOTAL' }));
+  assert.equal(r.ConsumedCapacity.CapacityUnits, 1, 'deleting nothing still costs a unit');
+  r = await send(new PutItemCommand({ TableName: 'cap1', Item: key, ReturnConsumedCapacity: 'NONE' }));
+  assert.equal(r.ConsumedCapacity, undefined);
+});
+
+test('ConsumedCapacity of reads: 4 KB units, consistency, Query and Scan sums, indexes', async () => {
+  await indexedTable('cap2');
+  const big = S('z'.repeat(3000));
+  for (let i = 1; i <= 3; i++) {
+    await send(new PutItemCommand({ TableName: 'cap2', Item: { pk: S('a'), sk: N(i), gk: S('g'), big } }));
+  }
+  const key = { pk: S('a'), sk: N(1) };
+  let r = await send(new GetItemCommand({ TableName: 'cap2', Key: key, ReturnConsumedCapacity: 'TOTAL' }));
+  assert.deepEqual(r.ConsumedCapacity, { TableName: 'cap2', CapacityUnits: 0.5, ReadCapacityUnits: 0.5 });
+  r = await send(new GetItemCommand({ TableName: 'cap2', Key: key, ReturnConsumedCapacity: 'INDEXES',
+    ConsistentRead: true, ProjectionExpression: 'pk' }));
+  assert.deepEqual(r.ConsumedCapacity.Table, { CapacityUnits: 1, ReadCapacityUnits: 1 });
+  r = await send(new GetItemCommand({ TableName: 'cap2', Key: { pk: S('no'), sk: N(1) },
+    ReturnConsumedCapacity: 'TOTAL', ConsistentRead: true }));
+  assert.equal(r.ConsumedCapacity.CapacityUnits, 1, 'a missing item still costs a unit');
+  // three items of about 3 KB: 9 KB read, 3 units, halved
+  r = await send(new QueryCommand({ TableName: 'cap2', KeyConditionExpression: 'pk = :a',
+    ExpressionAttributeValues: { ':a': S('a') }, ReturnConsumedCapacity: 'TOTAL' }));
+  assert.equal(r.ConsumedCapacity.CapacityUnits, 1.5);
+  r = await send(new ScanCommand({ TableName: 'cap2', ReturnConsumedCapacity: 'TOTAL', ConsistentRead: true,
+    FilterExpression: 'sk = :one', ExpressionAttributeValues: { ':one': N(1) } }));
+  assert.equal(r.ConsumedCapacity.CapacityUnits, 3, 'a filter does not lower the cost');
+  r = await send(new QueryCommand({ TableName: 'cap2', IndexName: 'gsi', KeyConditionExpression: 'gk = :g',
+    ExpressionAttributeValues: { ':g': S('g') }, ReturnConsumedCapacity: 'INDEXES' }));
+  assert.deepEqual(r.ConsumedCapacity, { TableName: 'cap2', CapacityUnits: 1.5, ReadCapacityUnits: 1.5,
+    GlobalSecondaryIndexes: { gsi: { CapacityUnits: 1.5, ReadCapacityUnits: 1.5 } } });
+});
+
+test('ConsumedCapacity of batches and transactions: one entry per table; transactions cost twice', async () => {
+  await makeTable('cap3');
+  await makeTable('cap4');
+  let r = await send(new BatchWriteItemCommand({ ReturnConsumedCapacity: 'TOTAL', RequestItems: {
+    cap3: [{ PutRequest: { Item: { pk: S('a'), sk: N(1) } } }, { PutRequest: { Item: { pk: S('b'), sk: N(1) } } }],
+    cap4: [{ PutRequest: { Item: { pk: S('a'), sk: N(1) } } }] } }));
+  assert.deepEqual(r.ConsumedCapacity, [{ TableName: 'cap3', CapacityUnits: 2, WriteCapacityUnits: 2 },
+    { TableName: 'cap4', CapacityUnits: 1, WriteCapacityUnits: 1 }]);
+  r = await send(new BatchGetItemCommand({ ReturnConsumedCapacity: 'TOTAL', RequestItems: {
+    cap3: { Keys: [{ pk: S('a'), sk: N(1) }, { pk: S('b'), sk: N(1) }], ConsistentRead: true } } }));
+  assert.deepEqual(r.ConsumedCapacity, [{ TableName: 'cap3', CapacityUnits: 2, ReadCapacityUnits: 2 }]);
+  r = await send(new TransactWriteItemsCommand({ ReturnConsumedCapacity: 'TOTAL', TransactItems: [
+    { Put: { TableName: 'cap3', Item: { pk: S('c'), sk: N(1) } } },
+    { Update: { TableName: 'cap4', Key: { pk: S('a'), sk: N(1) }, UpdateExpression: 'SET v = :v',
+      ExpressionAttributeValues: { ':v': N(1) } } }] }));
+  assert.deepEqual(r.ConsumedCapacity, [{ TableName: 'cap3', CapacityUnits: 2, WriteCapacityUnits: 2 },
+    { TableName: 'cap4', CapacityUnits: 2, WriteCapacityUnits: 2 }]);
+  r = await send(new TransactGetItemsCommand({ ReturnConsumedCapacity: 'TOTAL', TransactItems: [
+    { Get: { TableName: 'cap3', Key: { pk: S('c'), sk: N(1) } } }] }));
+  assert.deepEqual(r.ConsumedCapacity, [{ TableName: 'cap3', CapacityUnits: 2, ReadCapacityUnits: 2 }]);
+});
+
+test('ReturnItemCollectionMetrics SIZE: tables with local secondary indexes only', async () => {
+  await indexedTable('icm1');
+  await makeTable('icm2');
+  let r = await send(new PutItemCommand({ TableName: 'icm1', ReturnItemCollectionMetrics: 'SIZE',
+    Item: { pk: S('a'), sk: N(1), lk: S('x') } }));
+  assert.deepEqual(r.ItemCollectionMetrics, { ItemCollectionKey: { pk: S('a') }, SizeEstimateRangeGB: [0, 1] });
+  r = await send(new UpdateItemCommand({ TableName: 'icm1', Key: { pk: S('a'), sk: N(2) },
+    ReturnItemCollectionMetrics: 'SIZE', UpdateExpression: 'SET v = :v', ExpressionAttributeValues: { ':v': N(1) } }));
+  assert.deepEqual(r.ItemCollectionMetrics.ItemCollectionKey, { pk: S('a') });
+  r = await send(new PutItemCommand({ TableName: 'icm2', ReturnItemCollectionMetrics: 'SIZE',
+    Item: { pk: S('a'), sk: N(1) } }));
+  assert.equal(r.ItemCollectionMetrics, undefined, 'no LSI: no metrics');
+  r = await send(new BatchWriteItemCommand({ ReturnItemCollectionMetrics: 'SIZE', RequestItems: {
+    icm1: [{ PutRequest: { Item: { pk: S('b'), sk: N(1) } } }],
+    icm2: [{ PutRequest: { Item: { pk: S('b'), sk: N(1) } } }] } }));
+  assert.deepEqual(r.ItemCollectionMetrics, { icm1: [{ ItemCollectionKey: { pk: S('b') }, SizeEstimateRangeGB: [0, 1] }] });
+  r = await send(new TransactWriteItemsCommand({ ReturnItemCollectionMetrics: 'SIZE', TransactItems: [
+    { Delete: { TableName: 'icm1', Key: { pk: S('b'), sk: N(1) } } }] }));
+  assert.deepEqual(r.ItemCollectionMetrics.icm1[0].ItemCollectionKey, { pk: S('b') });
+});
+
+test('TableClass on CreateTable and UpdateTable', async () => {
+  await makeTable('tc1', { more: { TableClass: 'STANDARD_INFREQUENT_ACCESS' } });
+  let d = (await send(new DescribeTableCommand({ TableName: 'tc1' }))).Table;
+  assert.equal(d.TableClassSummary.TableClass, 'STANDARD_INFREQUENT_ACCESS');
+  const u = await send(new UpdateTableCommand({ TableName: 'tc1', TableClass: 'STANDARD' }));
+  assert.equal(u.TableDescription.TableClassSummary.TableClass, 'STANDARD');
+  d = (await send(new DescribeTableCommand({ TableName: 'tc1' }))).Table;
+  assert.equal(d.TableClassSummary.TableClass, 'STANDARD');
+  assert.ok(d.TableClassSummary.LastUpdateDateTime instanceof Date);
+  const err = await awsError(() => send(new UpdateTableCommand({ TableName: 'tc1', TableClass: 'COLD' })));
+  assertAwsError(err, 'ValidationException', 400);
+});
+
+test('Item and key size limits (AWS messages)', async () => {
+  await makeTable('lim1');
+  let err = await awsError(() => send(new PutItemCommand({ TableName: 'lim1',
+    Item: { pk: S('a'), sk: N(1), big: S('x'.repeat(400 * 1024)) } })));
+  assertAwsError(err, 'ValidationException', 400, 'Item size has exceeded the maximum allowed size');
+  await send(new PutItemCommand({ TableName: 'lim1', Item: { pk: S('a'), sk: N(1), big: S('x'.repeat(300 * 1024)) } }));
+  err = await awsError(() => send(new UpdateItemCommand({ TableName: 'lim1', Key: { pk: S('a'), sk: N(1) },
+    UpdateExpression: 'SET more = :m', ExpressionAttributeValues: { ':m': S('y'.repeat(200 * 1024)) } })));
+  assertAwsError(err, 'ValidationException', 400, 'Item size to update has exceeded the maximum allowed size');
+  err = await awsError(() => send(new PutItemCommand({ TableName: 'lim1', Item: { pk: S('h'.repeat(2049)), sk: N(1) } })));
+  assertAwsError(err, 'ValidationException', 400,
+    INV + 'Size of hashkey has exceeded the maximum size limit of2048 bytes');
+  await makeTable('lim2', { defs: [], more: {
+    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }] } });
+  err = await awsError(() => send(new PutItemCommand({ TableName: 'lim2', Item: { pk: S('a'), sk: S('r'.repeat(1025)) } })));
+  assertAwsError(err, 'ValidationException', 400,
+    INV + 'Aggregated size of all range keys has exceeded the size limit of 1024 bytes');
+  await send(new PutItemCommand({ TableName: 'lim2', Item: { pk: S('h'.repeat(2048)), sk: S('r'.repeat(1024)) } }));
+});
+
 nimbus.checkExit();
