@@ -425,7 +425,7 @@ batch_error(nb_call *call, nb_value *r, const stmt *s, int rc)
 }
 
 static int
-batch_one(nb_call *call, const nb_value *part, stmt *s, nb_value *r)
+batch_one(nb_call *call, const nb_value *part, stmt *s, nb_value *r, ddb_cap *cap)
 {
     int rc;
     if (s->pq.kind == DDB_PQ_SELECT) {
@@ -439,9 +439,8 @@ batch_one(nb_call *call, const nb_value *part, stmt *s, nb_value *r)
         nb_value *last = NULL;
         if (!items)
             return NB_ENOMEM;
-        ddb_cap cap = {0};
         rc = run_select(call, s, nb_get_bool(part, "ConsistentRead", 0), 0, NULL, items, &next,
-                        &last, &cap);
+                        &last, cap);
         if (!rc && nb_first(items) &&
             nb_value_put(r, "Item", 4, nb_value_copy(call->arena, nb_first(items))))
             rc = NB_ENOMEM;
@@ -451,6 +450,8 @@ batch_one(nb_call *call, const nb_value *part, stmt *s, nb_value *r)
         if (rc == 0)
             return write_failed(call, s);
         rc = ddb_write_apply(call, &s->w);
+        if (!rc)
+            ddb_cap_write(call, &s->t, s->w.old, s->w.new_item, 1, cap);
         const nb_value *ret = rc ? NULL : returned(call, s);
         if (ret && nb_first(ret) && nb_value_put(r, "Item", 4, nb_value_copy(call->arena, ret)))
             rc = NB_ENOMEM;
@@ -465,8 +466,10 @@ ddb_batch_execute_statement(nb_call *call, const nb_value *in, nb_value *out)
     stmt *ss = nb_arena_zalloc(call->arena, (n + 1) * sizeof(stmt));
     int *ok = nb_arena_zalloc(call->arena, (n + 1) * sizeof(int));
     nb_value *resp = nb_set_list(out, "Responses");
+    ddb_cap *caps = nb_arena_zalloc(call->arena, (n + 1) * sizeof(ddb_cap));
+    size_t ncap = 0;
     int rc, reads = 0, writes = 0;
-    if (!ss || !ok || !resp)
+    if (!ss || !ok || !resp || !caps)
         return NB_ENOMEM;
     /* parse all first: a batch is all reads or all writes */
     for (const nb_value *p = nb_first(nb_get(in, "Statements")); p; p = p->next, i++) {
@@ -496,14 +499,17 @@ ddb_batch_execute_statement(nb_call *call, const nb_value *in, nb_value *out)
         if (!ok[i]) { /* the parse error again, now as this statement's Error */
             rc = prepare(call, nb_get_str(p, "Statement"), nb_get(p, "Parameters"), &ss[i]);
         } else {
+            ddb_cap *cap = NULL;
             rc = bind(call, &ss[i]);
+            if (!rc && !(cap = ddb_cap_for(call, caps, &ncap, &ss[i].t)))
+                return NB_ENOMEM;
             if (!rc)
-                rc = batch_one(call, p, &ss[i], r);
+                rc = batch_one(call, p, &ss[i], r, cap);
         }
         if (rc && (rc = batch_error(call, r, &ss[i], rc)))
             return rc;
     }
-    return NB_OK;
+    return ddb_consumed_list(call, in, out, caps, ncap, writes > 0);
 }
 
 /* ---- ExecuteTransaction ------------------------------------------------------------------ */
@@ -544,10 +550,12 @@ tx_canceled(nb_call *call, stmt *ss, size_t n)
 }
 
 static int
-tx_reads(nb_call *call, stmt *ss, size_t n, nb_value *out)
+tx_reads(nb_call *call, const nb_value *in, stmt *ss, size_t n, nb_value *out)
 {
     nb_value *resp = nb_set_list(out, "Responses");
-    if (!resp)
+    ddb_cap *caps = nb_arena_zalloc(call->arena, (n + 1) * sizeof(ddb_cap));
+    size_t ncap = 0;
+    if (!resp || !caps)
         return NB_ENOMEM;
     for (size_t i = 0; i < n; i++) {
         nb_value *r = nb_list_add_struct(resp), *item;
@@ -562,6 +570,12 @@ tx_reads(nb_call *call, stmt *ss, size_t n, nb_value *out)
         if ((rc = where_key(call, &ss[i])) || (rc = ddb_key_check(call, &ss[i].t, ss[i].key)) ||
             (rc = ddb_item_load(call, &ss[i].t, ss[i].key, &item)))
             return rc;
+        ddb_cap *cap = ddb_cap_for(call, caps, &ncap, &ss[i].t);
+        if (!cap)
+            return NB_ENOMEM;
+        /* AWS: a transactional read costs two strongly consistent reads */
+        ddb_cap_read(call, &ss[i].t, NULL, 2 * ddb_read_units(item ? ddb_item_size(item) : 0, 1),
+                     cap);
         if (item && ss[i].pq.where && !ddb_expr_eval(call, ss[i].pq.where, item))
             item = NULL;
         if (item && ss[i].pq.proj && (rc = ddb_expr_project(call, ss[i].pq.proj, item, &item)))
@@ -569,7 +583,7 @@ tx_reads(nb_call *call, stmt *ss, size_t n, nb_value *out)
         if (item && nb_value_put(r, "Item", 4, item))
             return NB_ENOMEM;
     }
-    return NB_OK;
+    return ddb_consumed_list(call, in, out, caps, ncap, 0);
 }
 
 int
@@ -601,7 +615,7 @@ ddb_execute_transaction(nb_call *call, const nb_value *in, nb_value *out)
         if ((rc = bind(call, &ss[i])))
             return rc;
     if (reads)
-        return tx_reads(call, ss, n, out);
+        return tx_reads(call, in, ss, n, out);
     for (i = 0; i < n; i++)
         for (size_t j = 0; j < i; j++)
             if (ss[j].t.id == ss[i].t.id && ddb_same_key(&ss[i].t, ss[j].key, ss[i].key))
@@ -614,8 +628,18 @@ ddb_execute_transaction(nb_call *call, const nb_value *in, nb_value *out)
     }
     if (any)
         return tx_canceled(call, ss, n);
-    for (i = 0; i < n; i++)
+    ddb_cap *caps = nb_arena_zalloc(call->arena, (n + 1) * sizeof(ddb_cap));
+    size_t ncap = 0;
+    if (!caps)
+        return NB_ENOMEM;
+    for (i = 0; i < n; i++) {
+        ddb_cap *cap = ddb_cap_for(call, caps, &ncap, &ss[i].t);
+        if (!cap)
+            return NB_ENOMEM;
         if ((rc = ddb_write_apply(call, &ss[i].w)))
             return rc;
-    return NB_OK;
+        /* AWS: a transactional write costs two writes */
+        ddb_cap_write(call, &ss[i].t, ss[i].w.old, ss[i].w.new_item, 2, cap);
+    }
+    return ddb_consumed_list(call, in, out, caps, ncap, 1);
 }

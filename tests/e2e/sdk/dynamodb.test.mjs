@@ -1121,4 +1121,56 @@ test('Item and key size limits (AWS messages)', async () => {
   await send(new PutItemCommand({ TableName: 'lim2', Item: { pk: S('h'.repeat(2048)), sk: S('r'.repeat(1024)) } }));
 });
 
+test('ReturnValuesOnConditionCheckFailure on UpdateItem, DeleteItem and TransactWriteItems', async () => {
+  // AWS: API reference, ReturnValuesOnConditionCheckFailure: ALL_OLD returns the item as it was
+  // when the condition failed; NONE (the default) returns nothing.
+  await makeTable('rvf');
+  const key = { pk: S('a'), sk: N(1) };
+  await send(new PutItemCommand({ TableName: 'rvf', Item: { ...key, v: N(1) } }));
+  let err = await awsError(() => send(new UpdateItemCommand({ TableName: 'rvf', Key: key,
+    UpdateExpression: 'SET v = :v', ConditionExpression: 'v = :v', ExpressionAttributeValues: { ':v': N(9) },
+    ReturnValuesOnConditionCheckFailure: 'ALL_OLD' })));
+  assertAwsError(err, 'ConditionalCheckFailedException', 400, 'The conditional request failed');
+  assert.deepEqual(err.Item, { ...key, v: N(1) });
+  err = await awsError(() => send(new DeleteItemCommand({ TableName: 'rvf', Key: key,
+    Expected: { v: { Value: N(9) } }, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' })));
+  assertAwsError(err, 'ConditionalCheckFailedException', 400);
+  assert.deepEqual(err.Item, { ...key, v: N(1) }, 'legacy Expected too');
+  err = await awsError(() => send(new DeleteItemCommand({ TableName: 'rvf', Key: key,
+    ConditionExpression: 'v = :v', ExpressionAttributeValues: { ':v': N(9) },
+    ReturnValuesOnConditionCheckFailure: 'NONE' })));
+  assert.equal(err.Item, undefined);
+  err = await awsError(() => send(new UpdateItemCommand({ TableName: 'rvf', Key: { pk: S('zz'), sk: N(1) },
+    UpdateExpression: 'SET v = :v', ConditionExpression: 'attribute_exists(pk)',
+    ExpressionAttributeValues: { ':v': N(9) }, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' })));
+  assert.equal(err.Item, undefined, 'no item, nothing to return');
+  err = await awsError(() => send(new TransactWriteItemsCommand({ TransactItems: [
+    { Put: { TableName: 'rvf', Item: { pk: S('b'), sk: N(1) } } },
+    { Update: { TableName: 'rvf', Key: key, UpdateExpression: 'SET v = :v', ConditionExpression: 'v = :v',
+      ExpressionAttributeValues: { ':v': N(9) }, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } }] })));
+  assertAwsError(err, 'TransactionCanceledException', 400, 'Transaction cancelled, please refer cancellation ' +
+    'reasons for specific reasons [None, ConditionalCheckFailed]');
+  assert.deepEqual(err.CancellationReasons[1], { Code: 'ConditionalCheckFailed',
+    Message: 'The conditional request failed', Item: { ...key, v: N(1) } });
+  assert.deepEqual(err.CancellationReasons[0], { Code: 'None' });
+});
+
+test('PartiQL ConsumedCapacity: ExecuteStatement, BatchExecuteStatement, ExecuteTransaction', async () => {
+  await makeTable('pqc');
+  let r = await pq("INSERT INTO pqc VALUE {'pk': 'a', 'sk': 1}", undefined, { ReturnConsumedCapacity: 'TOTAL' });
+  assert.deepEqual(r.ConsumedCapacity, { TableName: 'pqc', CapacityUnits: 1, WriteCapacityUnits: 1 });
+  r = await pq("SELECT * FROM pqc WHERE pk = 'a'", undefined, { ReturnConsumedCapacity: 'TOTAL', ConsistentRead: true });
+  assert.deepEqual(r.ConsumedCapacity, { TableName: 'pqc', CapacityUnits: 1, ReadCapacityUnits: 1 });
+  r = await send(new BatchExecuteStatementCommand({ ReturnConsumedCapacity: 'TOTAL', Statements: [
+    { Statement: "INSERT INTO pqc VALUE {'pk': 'b', 'sk': 1}" },
+    { Statement: "INSERT INTO pqc VALUE {'pk': 'c', 'sk': 1}" }] }));
+  assert.deepEqual(r.ConsumedCapacity, [{ TableName: 'pqc', CapacityUnits: 2, WriteCapacityUnits: 2 }]);
+  r = await send(new ExecuteTransactionCommand({ ReturnConsumedCapacity: 'TOTAL', TransactStatements: [
+    { Statement: "UPDATE pqc SET v = 1 WHERE pk = 'a' AND sk = 1" }] }));
+  assert.deepEqual(r.ConsumedCapacity, [{ TableName: 'pqc', CapacityUnits: 2, WriteCapacityUnits: 2 }]);
+  r = await send(new ExecuteTransactionCommand({ ReturnConsumedCapacity: 'TOTAL', TransactStatements: [
+    { Statement: "SELECT * FROM pqc WHERE pk = 'a' AND sk = 1" }] }));
+  assert.deepEqual(r.ConsumedCapacity, [{ TableName: 'pqc', CapacityUnits: 2, ReadCapacityUnits: 2 }]);
+});
+
 nimbus.checkExit();
