@@ -13,6 +13,7 @@
 #include "core/arena.h"
 #include "core/call.h"
 #include "core/value.h"
+#include "ddb_expr.h"
 #include "ddb_int.h"
 #include "store/store.h"
 
@@ -26,6 +27,36 @@ vfail(nb_call *call, const char *msg)
 }
 
 typedef ddb_read rq;
+
+/* Does the condition tree n name attribute name at the top of a path? */
+static int
+names_attr(const node *n, const char *name)
+{
+    if (!n)
+        return 0;
+    if (n->k == K_PATH)
+        return n->path[0].name && n->path[0].len == strlen(name) &&
+               memcmp(n->path[0].name, name, n->path[0].len) == 0;
+    for (int i = 0; i < n->na; i++)
+        if (names_attr(n->args[i], name))
+            return 1;
+    return 0;
+}
+
+/* AWS: a Query's filter may not name the key it reads by (dynalite
+ * actions/query.js, recorded against DynamoDB). */
+static int
+filter_keys(nb_call *call, const rq *q, int legacy)
+{
+    const ddb_keydef *k[2] = {q->hash, q->range};
+    for (int i = 0; q->filter && i < 2; i++)
+        if (k[i]->name && names_attr(q->filter->root, k[i]->name))
+            return nb_fail(call, "ValidationException",
+                           "%s can only contain non-primary key attributes: Primary key "
+                           "attribute: %s",
+                           legacy ? "QueryFilter" : "Filter Expression", k[i]->name);
+    return NB_OK;
+}
 
 static int
 parse_exprs(nb_call *call, const nb_value *in, rq *q, int query)
@@ -91,6 +122,8 @@ parse_exprs(nb_call *call, const nb_value *in, rq *q, int query)
     if (kce && (rc = ddb_expr_keycond(call, kce, q->hash, q->range, &q->kc)))
         return rc;
     if (kconds && !kce && (rc = ddb_legacy_keycond(call, kconds, q->hash, q->range, &q->kc)))
+        return rc;
+    if (query && (rc = filter_keys(call, q, nb_get(in, "QueryFilter") != NULL)))
         return rc;
     return NB_OK;
 }

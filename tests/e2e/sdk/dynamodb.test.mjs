@@ -708,6 +708,11 @@ test('Query: KeyConditions and QueryFilter errors (AWS messages)', async () => {
   await bad({ KeyConditions: { pk: h, sk: { ComparisonOperator: 'BETWEEN', AttributeValueList: [N(5), N(1)] } } },
     'The BETWEEN condition was provided a range where the lower bound is greater than the upper bound');
   await bad({}, 'Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.');
+  await bad({ KeyConditions: { pk: h }, QueryFilter: { sk: { ComparisonOperator: 'GT', AttributeValueList: [N(1)] } } },
+    'QueryFilter can only contain non-primary key attributes: Primary key attribute: sk');
+  await bad({ KeyConditions: { pk: h }, FilterExpression: 'tag = :t OR sk > :n',
+    ExpressionAttributeValues: { ':t': S('x'), ':n': N(1) } },
+  'Filter Expression can only contain non-primary key attributes: Primary key attribute: sk');
   await bad({ KeyConditions: { pk: h }, KeyConditionExpression: 'pk = :h', FilterExpression: 'a = :h',
     ProjectionExpression: 'a', AttributesToGet: ['a'], ConditionalOperator: 'OR',
     QueryFilter: { a: h }, ExpressionAttributeValues: { ':h': S('h') } },
