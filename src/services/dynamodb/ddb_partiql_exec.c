@@ -459,6 +459,37 @@ batch_one(nb_call *call, const nb_value *part, stmt *s, nb_value *r, ddb_cap *ca
     return rc ? rc : nb_set_str(r, "TableName", s->t.name);
 }
 
+static void
+clear_error(nb_call *call)
+{
+    call->err_code = NULL, call->err_msg = NULL, call->err_status = 0, call->err_fields = NULL;
+}
+
+/* AWS: two statements of a batch on one item fail the whole request
+ * (dynoxide, recorded). Statements that do not bind fail on their own
+ * later. */
+static int
+batch_dups(nb_call *call, stmt *ss, const int *ok, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        int rc = ok[i] ? bind(call, &ss[i]) : NB_EAWS;
+        if (!rc && ss[i].pq.kind == DDB_PQ_SELECT)
+            rc = where_key(call, &ss[i]);
+        if (rc == NB_EAWS) {
+            clear_error(call);
+            ss[i].key = NULL;
+            continue;
+        }
+        if (rc)
+            return rc;
+        for (size_t j = 0; j < i; j++)
+            if (ss[j].key && ss[j].t.id == ss[i].t.id &&
+                ddb_same_key(&ss[i].t, ss[j].key, ss[i].key))
+                return vfail(call, "Provided list of item keys contains duplicates");
+    }
+    return NB_OK;
+}
+
 int
 ddb_batch_execute_statement(nb_call *call, const nb_value *in, nb_value *out)
 {
@@ -480,7 +511,7 @@ ddb_batch_execute_statement(nb_call *call, const nb_value *in, nb_value *out)
             return rc;
         ok[i] = rc == NB_OK;
         if (rc) { /* reported below, as the statement's Error */
-            call->err_code = NULL, call->err_msg = NULL, call->err_fields = NULL;
+            clear_error(call);
             continue;
         }
         reads += ss[i].pq.kind == DDB_PQ_SELECT;
@@ -491,6 +522,8 @@ ddb_batch_execute_statement(nb_call *call, const nb_value *in, nb_value *out)
         return vfail(call, "Read and write requests together in the same batch is not "
                            "supported.");
     }
+    if ((rc = batch_dups(call, ss, ok, n)))
+        return rc;
     i = 0;
     for (const nb_value *p = nb_first(nb_get(in, "Statements")); p; p = p->next, i++) {
         nb_value *r = nb_list_add_struct(resp);

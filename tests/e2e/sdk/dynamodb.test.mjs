@@ -889,10 +889,11 @@ test('PartiQL writes make stream records like any other write',
 test('BatchExecuteStatement: per-statement Error, TableName and Item', async () => {
   await makeTable('pq5');
   await pq("INSERT INTO pq5 VALUE {'pk': 'a', 'sk': 1, 'v': 1}");
+  await pq("INSERT INTO pq5 VALUE {'pk': 'a', 'sk': 2, 'v': 1}");
   const w = await send(new BatchExecuteStatementCommand({ Statements: [
     { Statement: "INSERT INTO pq5 VALUE {'pk': 'b', 'sk': 1}" },
     { Statement: "INSERT INTO pq5 VALUE {'pk': 'a', 'sk': 1}" },
-    { Statement: "UPDATE pq5 SET v = 2 WHERE pk = 'a' AND sk = 1 AND v = 5",
+    { Statement: "UPDATE pq5 SET v = 2 WHERE pk = 'a' AND sk = 2 AND v = 5",
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD' },
     { Statement: 'DELETE FROM pq5 WHERE pk = ? AND sk = ?', Parameters: [S('zz'), N(1)] },
     { Statement: 'UPDATE pq5 SET' },
@@ -901,7 +902,7 @@ test('BatchExecuteStatement: per-statement Error, TableName and Item', async () 
   assert.deepEqual(w.Responses[1], { TableName: 'pq5',
     Error: { Code: 'DuplicateItem', Message: 'Duplicate primary key exists in table' } });
   assert.deepEqual(w.Responses[2], { TableName: 'pq5', Error: { Code: 'ConditionalCheckFailed',
-    Message: 'The conditional request failed', Item: { pk: S('a'), sk: N(1), v: N(1) } } });
+    Message: 'The conditional request failed', Item: { pk: S('a'), sk: N(2), v: N(1) } } });
   assert.deepEqual(w.Responses[3], { TableName: 'pq5' });
   assert.equal(w.Responses[4].Error.Code, 'ValidationError');
   assert.equal(w.Responses[4].Error.Message, BAD_STMT + 'Unexpected end of statement');
@@ -919,6 +920,12 @@ test('BatchExecuteStatement: per-statement Error, TableName and Item', async () 
     { Statement: "DELETE FROM pq5 WHERE pk = 'a' AND sk = 1" }] })));
   assertAwsError(err, 'ValidationException', 400,
     'Read and write requests together in the same batch is not supported.');
+  const e2 = await awsError(() => send(new BatchExecuteStatementCommand({ Statements: [
+    { Statement: "UPDATE pq5 SET v = 7 WHERE pk = 'a' AND sk = 1" },
+    { Statement: 'DELETE FROM pq5 WHERE pk = ? AND sk = ?', Parameters: [S('a'), N(1)] }] })));
+  assertAwsError(e2, 'ValidationException', 400, 'Provided list of item keys contains duplicates');
+  const g = await send(new GetItemCommand({ TableName: 'pq5', Key: { pk: S('a'), sk: N(1) } }));
+  assert.equal(g.Item.v.N, '1', 'nothing of the rejected batch was written');
 });
 
 test('ExecuteTransaction: all or nothing, CancellationReasons, reads, idempotent token', async () => {
