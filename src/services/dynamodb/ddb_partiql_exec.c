@@ -90,6 +90,48 @@ key_eq(const node *n, const char *name)
     return NULL;
 }
 
+static int
+is_attr(const node *p, const char *name)
+{
+    return p->k == K_PATH && p->np == 1 && p->path[0].name && p->path[0].len == strlen(name) &&
+           memcmp(p->path[0].name, name, p->path[0].len) == 0;
+}
+
+/* A condition of WHERE's top-level AND on the sort key k (a comparison,
+ * BETWEEN or begins_with with values of k's type) as a key condition, so
+ * that a SELECT reads only that range, as a Query would. Returns the
+ * number found. */
+static int
+range_cond(const node *n, const ddb_keydef *k, ddb_keycond *kc)
+{
+    if (!n || !k->name)
+        return 0;
+    if (n->k == K_AND)
+        return range_cond(n->args[0], k, kc) + range_cond(n->args[1], k, kc);
+    const node *a = n->na > 0 ? n->args[0] : NULL, *b = n->na > 1 ? n->args[1] : NULL;
+    if (!a || !b || !is_attr(a, k->name) || b->k != K_VAL || ddb_av_type(b->val, NULL) != k->type)
+        return 0;
+    if (n->k == K_CMP && n->op != T_NE) {
+        kc->op = n->op == T_EQ   ? DDB_KC_EQ
+                 : n->op == T_LT ? DDB_KC_LT
+                 : n->op == T_LE ? DDB_KC_LE
+                 : n->op == T_GT ? DDB_KC_GT
+                                 : DDB_KC_GE;
+    } else if (n->k == K_BETWEEN && n->args[2]->k == K_VAL &&
+               ddb_av_type(n->args[2]->val, NULL) == k->type &&
+               ddb_av_cmp(b->val, n->args[2]->val) <= 0) {
+        kc->op = DDB_KC_BETWEEN;
+        kc->v2 = n->args[2]->val;
+    } else if (n->k == K_FN && strcmp(n->fn, "begins_with") == 0 && k->type != DDB_N) {
+        kc->op = DDB_KC_BEGINS;
+    } else {
+        return 0;
+    }
+    kc->v1 = b->val;
+    kc->range_name = k->name;
+    return 1;
+}
+
 /* The key map WHERE names with equalities on every key attribute. */
 static int
 where_key(nb_call *call, stmt *s)
@@ -269,6 +311,9 @@ run_select(nb_call *call, stmt *s, int consistent, int64_t limit, const char *ne
     const nb_value *h = key_eq(s->pq.where ? s->pq.where->root : NULL, q.hash->name);
     pg.items = items;
     if (h && ddb_av_type(h, NULL) == q.hash->type) {
+        ddb_keycond kc = {0};
+        if (range_cond(s->pq.where->root, q.range, &kc) == 1)
+            q.kc = kc; /* the filter still checks it */
         q.kc.hash = h;
         q.kc.hash_name = q.hash->name;
         rc = ddb_read_query(call, &q, s->pq.order_desc, &pg);

@@ -832,6 +832,11 @@ test('PartiQL SELECT: by key (Query order), by non-key (Scan), projection, Limit
     if (token) assert.equal(r.Items.length, 2);
   } while (token);
   assert.deepEqual(seen, ['1', '2', '3', '4', '5']);
+  // a sort key condition bounds the read, as in a Query: Limit counts items in the range only
+  r = await pq("SELECT * FROM pq2 WHERE pk = 'h' AND sk > 3", undefined, { Limit: 1 });
+  assert.deepEqual(r.Items.map((x) => x.sk.N), ['4']);
+  r = await pq("SELECT * FROM pq2 WHERE pk = 'h' AND sk > 3", undefined, { Limit: 1, NextToken: r.NextToken });
+  assert.deepEqual(r.Items.map((x) => x.sk.N), ['5']);
   const err = await awsError(() => pq('SELEC * FROM pq2'));
   assertAwsError(err, 'ValidationException', 400, BAD_STMT + 'Expected data manipulation');
   const e2 = await awsError(() => pq("SELECT * FROM pq2 WHERE pk = 'h'", undefined, { NextToken: 'bm9wZQ==' }));
