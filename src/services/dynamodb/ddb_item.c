@@ -464,6 +464,15 @@ ddb_write_prepare(nb_call *call, int kind, const nb_value *in, ddb_write *w)
     return NB_OK;
 }
 
+static int
+only_deletes(const nb_value *upd)
+{
+    for (const nb_value *c = nb_first(upd); c; c = c->next)
+        if (strcmp(nb_get_str(c, "Action"), "DELETE") != 0)
+            return 0;
+    return 1;
+}
+
 int
 ddb_write_eval(nb_call *call, ddb_write *w)
 {
@@ -490,6 +499,10 @@ ddb_write_eval(nb_call *call, ddb_write *w)
             return rc;
         if (w->legacy && (rc = ddb_legacy_update(call, w->legacy, w->new_item)))
             return rc;
+        if (w->legacy && !w->old && only_deletes(w->legacy)) {
+            w->new_item = NULL; /* AWS: AttributeValueUpdate: DELETE of no item: nothing */
+            break;
+        }
         if (ddb_item_size(w->new_item) > ITEM_MAX) /* AWS: dynalite actions/updateItem.js */
             return vfail(call, "Item size to update has exceeded the maximum allowed size");
         if ((rc = ddb_item_check(call, &w->t, w->new_item)))

@@ -590,6 +590,15 @@ test('AttributeUpdates: PUT, ADD and DELETE on numbers, sets and lists', async (
   r = await send(new UpdateItemCommand({ TableName: 'lg4', Key: key, ReturnValues: 'ALL_NEW',
     AttributeUpdates: { ss: { Action: 'DELETE', Value: { SS: ['b'] } } } }));
   assert.equal(r.Attributes.ss, undefined, 'an emptied set is removed');
+  // AWS: AttributeValueUpdate: on a missing item, DELETE does nothing while ADD and PUT create it
+  await send(new UpdateItemCommand({ TableName: 'lg4', Key: { pk: S('none'), sk: N(1) },
+    AttributeUpdates: { a: { Action: 'DELETE' } } }));
+  let g = await send(new GetItemCommand({ TableName: 'lg4', Key: { pk: S('none'), sk: N(1) } }));
+  assert.equal(g.Item, undefined);
+  await send(new UpdateItemCommand({ TableName: 'lg4', Key: { pk: S('none'), sk: N(1) },
+    AttributeUpdates: { a: { Action: 'DELETE' }, c: { Action: 'ADD', Value: N(2) } } }));
+  g = await send(new GetItemCommand({ TableName: 'lg4', Key: { pk: S('none'), sk: N(1) } }));
+  assert.deepEqual(g.Item, { pk: S('none'), sk: N(1), c: N(2) });
   let err = await awsError(() => send(new UpdateItemCommand({ TableName: 'lg4', Key: key,
     AttributeUpdates: { n: { Action: 'ADD', Value: { NS: ['1'] } } } })));
   assertAwsError(err, 'ValidationException', 400, 'Type mismatch for attribute to update');
