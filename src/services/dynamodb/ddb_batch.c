@@ -25,8 +25,8 @@ vfail(nb_call *call, const char *msg)
 }
 
 /* Two keys of one table equal? */
-static int
-same_key(const ddb_table *t, const nb_value *a, const nb_value *b)
+int
+ddb_same_key(const ddb_table *t, const nb_value *a, const nb_value *b)
 {
     const char *k[2] = {t->hash.name, t->range.name};
     for (int i = 0; i < 2; i++) {
@@ -45,9 +45,10 @@ ddb_batch_get_item(nb_call *call, const nb_value *in, nb_value *out)
 {
     const nb_value *req = nb_get(in, "RequestItems");
     nb_value *resp = nb_set_map(out, "Responses");
-    size_t total = 0;
+    size_t total = 0, ncap = 0;
     int rc;
-    if (!resp || !nb_set_map(out, "UnprocessedKeys"))
+    ddb_cap *caps = nb_arena_zalloc(call->arena, (req->u.c.n + 1) * sizeof(ddb_cap));
+    if (!resp || !caps || !nb_set_map(out, "UnprocessedKeys"))
         return NB_ENOMEM;
     for (const nb_value *r = nb_first(req); r; r = r->next)
         total += nb_get_len(r, "Keys");
@@ -61,15 +62,22 @@ ddb_batch_get_item(nb_call *call, const nb_value *in, nb_value *out)
             return NB_ENOMEM;
         if ((rc = ddb_read_projection(call, r, &proj)) || (rc = ddb_table_get(call, r->key, &t)))
             return rc;
+        ddb_cap *cap = ddb_cap_for(call, caps, &ncap, &t);
+        if (!cap)
+            return NB_ENOMEM;
         for (const nb_value *k = nb_first(nb_get(r, "Keys")); k; k = k->next) {
             nb_value *key, *item;
             if ((rc = ddb_item_norm(call, k, &key)) || (rc = ddb_key_check(call, &t, key)))
                 return rc;
             for (const nb_value *o = nb_first(keys); o; o = o->next)
-                if (same_key(&t, o, key))
+                if (ddb_same_key(&t, o, key))
                     return vfail(call, "Provided list of item keys contains duplicates");
             if ((rc = nb_value_append(keys, key)) || (rc = ddb_item_load(call, &t, key, &item)))
                 return rc;
+            ddb_cap_read(
+                call, &t, NULL,
+                ddb_read_units(item ? ddb_item_size(item) : 0, nb_get_bool(r, "ConsistentRead", 0)),
+                cap);
             if (item && proj && (rc = ddb_expr_project(call, proj, item, &item)))
                 return rc;
             if (item && (rc = nb_value_append(items, item)))
@@ -77,6 +85,35 @@ ddb_batch_get_item(nb_call *call, const nb_value *in, nb_value *out)
         }
         if ((rc = nb_value_put(resp, r->key, r->klen, items)))
             return rc;
+    }
+    return ddb_consumed_list(call, in, out, caps, ncap, 0);
+}
+
+/* AWS: ItemCollectionMetrics of BatchWriteItem and TransactWriteItems
+ * (ReturnItemCollectionMetrics SIZE): by table, one entry per item
+ * written to a table with local secondary indexes. */
+static int
+metrics_list(nb_call *call, const nb_value *in, nb_value *out, const ddb_write *ws, size_t n)
+{
+    const char *icm = nb_get_str(in, "ReturnItemCollectionMetrics");
+    nb_value *map = NULL;
+    if (!icm || strcmp(icm, "SIZE") != 0)
+        return NB_OK;
+    for (size_t i = 0; i < n; i++) {
+        nb_value *m, *l;
+        int rc = ddb_item_metrics(call, &ws[i].t, ws[i].key, &m);
+        if (rc)
+            return rc;
+        if (!m)
+            continue;
+        if (!map && !(map = nb_set_map(out, "ItemCollectionMetrics")))
+            return NB_ENOMEM;
+        l = ddb_map_get(map, ws[i].t.name, strlen(ws[i].t.name));
+        if (!l && (!(l = nb_value_list(call->arena)) ||
+                   nb_value_put(map, ws[i].t.name, strlen(ws[i].t.name), l)))
+            return NB_ENOMEM;
+        if (nb_value_append(l, m))
+            return NB_ENOMEM;
     }
     return NB_OK;
 }
@@ -115,26 +152,39 @@ ddb_batch_write_item(nb_call *call, const nb_value *in, nb_value *out)
             if ((rc = ddb_write_prepare(call, put ? DDB_W_PUT : DDB_W_DELETE, part, &ws[n])))
                 return rc;
             for (size_t j = first; j < n; j++)
-                if (same_key(&ws[n].t, ws[j].key, ws[n].key))
+                if (ddb_same_key(&ws[n].t, ws[j].key, ws[n].key))
                     return vfail(call, "Provided list of item keys contains duplicates");
             n++;
         }
     }
+    ddb_cap *caps = nb_arena_zalloc(call->arena, (n + 1) * sizeof(ddb_cap));
+    size_t ncap = 0;
+    if (!caps)
+        return NB_ENOMEM;
     for (size_t i = 0; i < n; i++) {
         if ((rc = ddb_write_eval(call, &ws[i])) < 0)
             return rc;
         if ((rc = ddb_write_apply(call, &ws[i])))
             return rc;
+        ddb_cap *cap = ddb_cap_for(call, caps, &ncap, &ws[i].t);
+        if (!cap)
+            return NB_ENOMEM;
+        ddb_cap_write(call, &ws[i].t, ws[i].old, ws[i].new_item, 1, cap);
     }
-    return NB_OK;
+    if ((rc = ddb_consumed_list(call, in, out, caps, ncap, 1)))
+        return rc;
+    return metrics_list(call, in, out, ws, n);
 }
 
 int
 ddb_transact_get_items(nb_call *call, const nb_value *in, nb_value *out)
 {
     nb_value *resp = nb_set_list(out, "Responses");
+    size_t ncap = 0;
+    ddb_cap *caps =
+        nb_arena_zalloc(call->arena, (nb_get_len(in, "TransactItems") + 1) * sizeof(ddb_cap));
     int rc;
-    if (!resp)
+    if (!resp || !caps)
         return NB_ENOMEM;
     for (const nb_value *ti = nb_first(nb_get(in, "TransactItems")); ti; ti = ti->next) {
         const nb_value *g = nb_get(ti, "Get");
@@ -148,12 +198,17 @@ ddb_transact_get_items(nb_call *call, const nb_value *in, nb_value *out)
             (rc = ddb_table_get(call, nb_get_str(g, "TableName"), &t)) ||
             (rc = ddb_key_check(call, &t, key)) || (rc = ddb_item_load(call, &t, key, &item)))
             return rc;
+        ddb_cap *cap = ddb_cap_for(call, caps, &ncap, &t);
+        if (!cap)
+            return NB_ENOMEM;
+        /* AWS: a transactional read costs two strongly consistent reads */
+        ddb_cap_read(call, &t, NULL, 2 * ddb_read_units(item ? ddb_item_size(item) : 0, 1), cap);
         if (item && proj && (rc = ddb_expr_project(call, proj, item, &item)))
             return rc;
         if (item && nb_value_put(r, "Item", 4, item))
             return NB_ENOMEM;
     }
-    return NB_OK;
+    return ddb_consumed_list(call, in, out, caps, ncap, 0);
 }
 
 /* ---- TransactWriteItems ---------------------------------------------------------- */
@@ -176,14 +231,14 @@ digest(const nb_value *v)
 /* AWS: ClientRequestToken: a repeat within 10 minutes with the same
  * request succeeds without writing again; with another request it is
  * IdempotentParameterMismatchException. Returns 1 for a repeat. */
-static int
-idempotent(nb_call *call, const nb_value *in)
+int
+ddb_idempotent(nb_call *call, const nb_value *in, const char *member)
 {
     const char *tok = nb_get_str(in, "ClientRequestToken");
     char d[24];
     if (!tok)
         return 0;
-    snprintf(d, sizeof(d), "%016llx", (unsigned long long)digest(nb_get(in, "TransactItems")));
+    snprintf(d, sizeof(d), "%016llx", (unsigned long long)digest(nb_get(in, member)));
     nb_stmt *st = nb_sql(call, "SELECT digest FROM ddb_tokens WHERE account = ?1 AND region = ?2 "
                                "AND token = ?3 AND created > ?4");
     if (!st)
@@ -257,7 +312,7 @@ ddb_transact_write_items(nb_call *call, const nb_value *in, nb_value *out)
     int rc, any = 0;
     if (!ws || !failed)
         return NB_ENOMEM;
-    if ((rc = idempotent(call, in)))
+    if ((rc = ddb_idempotent(call, in, "TransactItems")))
         return rc < 0 ? rc : NB_OK;
     for (const nb_value *ti = nb_first(items); ti; ti = ti->next, i++) {
         const nb_value *part = NULL;
@@ -271,7 +326,7 @@ ddb_transact_write_items(nb_call *call, const nb_value *in, nb_value *out)
         if ((rc = ddb_write_prepare(call, kind, part, &ws[i])))
             return rc;
         for (size_t j = 0; j < i; j++)
-            if (ws[j].t.id == ws[i].t.id && same_key(&ws[i].t, ws[j].key, ws[i].key))
+            if (ws[j].t.id == ws[i].t.id && ddb_same_key(&ws[i].t, ws[j].key, ws[i].key))
                 return vfail(call, "Transaction request cannot include multiple operations on "
                                    "one item");
     }
@@ -291,8 +346,24 @@ ddb_transact_write_items(nb_call *call, const nb_value *in, nb_value *out)
     }
     if (any)
         return canceled(call, in, ws, failed, n);
-    for (i = 0; i < n; i++)
+    ddb_cap *caps = nb_arena_zalloc(call->arena, (n + 1) * sizeof(ddb_cap));
+    size_t ncap = 0;
+    if (!caps)
+        return NB_ENOMEM;
+    for (i = 0; i < n; i++) {
         if ((rc = ddb_write_apply(call, &ws[i])))
             return rc;
-    return NB_OK;
+        ddb_cap *cap = ddb_cap_for(call, caps, &ncap, &ws[i].t);
+        if (!cap)
+            return NB_ENOMEM;
+        /* AWS: a transactional write costs two writes; a check, a read */
+        if (ws[i].kind == DDB_W_CHECK)
+            ddb_cap_read(call, &ws[i].t, NULL,
+                         2 * ddb_read_units(ws[i].old ? ddb_item_size(ws[i].old) : 0, 1), cap);
+        else
+            ddb_cap_write(call, &ws[i].t, ws[i].old, ws[i].new_item, 2, cap);
+    }
+    if ((rc = ddb_consumed_list(call, in, out, caps, ncap, 1)))
+        return rc;
+    return metrics_list(call, in, out, ws, n);
 }

@@ -108,14 +108,15 @@ begins_with(const nb_value *a, const nb_value *b)
     return x->u.s.len >= y->u.s.len && memcmp(x->u.s.p, y->u.s.p, y->u.s.len) == 0;
 }
 
-/* contains(): a substring of a string, a member of a set, an element of
- * a list. */
+/* contains(): a substring of a string, a subsequence of a binary (AWS:
+ * LegacyConditionalParameters.html CONTAINS), a member of a set, an
+ * element of a list. */
 static int
 contains(const nb_value *a, const nb_value *b)
 {
     const nb_value *x, *y;
     ddb_type ta = ddb_av_type(a, &x), tb = ddb_av_type(b, &y);
-    if (ta == DDB_S && tb == DDB_S)
+    if ((ta == DDB_S && tb == DDB_S) || (ta == DDB_B && tb == DDB_B))
         return y->u.s.len == 0 || memmem(x->u.s.p, x->u.s.len, y->u.s.p, y->u.s.len) != NULL;
     if ((ta == DDB_SS && tb == DDB_S) || (ta == DDB_NS && tb == DDB_N) ||
         (ta == DDB_BS && tb == DDB_B)) {

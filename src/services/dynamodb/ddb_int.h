@@ -211,6 +211,65 @@ enum {
 int ddb_expr_keycond(nb_call *call, const ddb_expr *e, const ddb_keydef *hash,
                      const ddb_keydef *range, ddb_keycond *kc);
 
+/* ---- reads (ddb_query.c) -------------------------------------------------- */
+
+/* A Query or Scan to run: what the request parsed into. */
+typedef struct ddb_read {
+    ddb_table t;             /* the table */
+    const ddb_index *ix;     /* the index, or NULL */
+    const ddb_keydef *hash;  /* the partition key read by */
+    const ddb_keydef *range; /* the sort key read by */
+    ddb_expr *filter;        /* FilterExpression or NULL */
+    ddb_expr *proj;          /* ProjectionExpression or NULL */
+    const nb_value *start;   /* ExclusiveStartKey (normalised) or NULL */
+    int64_t limit;           /* Limit, or 0 */
+    int count_only;          /* Select COUNT */
+    int legacy_proj;         /* the projection came from AttributesToGet */
+    ddb_keycond kc;          /* Query's key condition */
+} ddb_read;
+
+/* One page read. */
+typedef struct ddb_page {
+    nb_value *items; /* Items (a list the caller made) */
+    int64_t count;   /* Count */
+    int64_t scanned; /* ScannedCount */
+    size_t bytes;    /* read so far */
+    nb_value *last;  /* last item read */
+    int stopped;     /* stopped by Limit or size */
+} ddb_page;
+
+/* Reads one page of a Query (desc: backwards) or a Scan (segment seg of
+ * tot; tot 0: the whole table) into pg. */
+int ddb_read_query(nb_call *call, const ddb_read *q, int desc, ddb_page *pg);
+int ddb_read_scan(nb_call *call, const ddb_read *q, int64_t tot, int64_t seg, ddb_page *pg);
+/* The key to resume after item (LastEvaluatedKey). */
+nb_value *ddb_read_last_key(nb_call *call, const ddb_read *q, const nb_value *item);
+
+/* ---- legacy parameters (ddb_legacy.c) ----------------------------------- */
+
+/* Fails with AWS's messages when a request mixes expression and legacy
+ * parameters, or sends ExpressionAttributeNames/Values without an
+ * expression. expr and legacy are NULL-terminated lists of member names
+ * in AWS's order. */
+int ddb_legacy_mix(nb_call *call, const nb_value *in, const char *const *expr,
+                   const char *const *legacy);
+/* Expected (expected=1) or QueryFilter/ScanFilter, joined by cop (AND when
+ * NULL), as a condition tree; *out NULL when conds is empty. */
+int ddb_legacy_cond(nb_call *call, const nb_value *conds, const char *cop, int expected,
+                    ddb_expr **out);
+/* KeyConditions' checks that need no table, then the split by key. */
+int ddb_legacy_keycheck(nb_call *call, const nb_value *conds);
+int ddb_legacy_keycond(nb_call *call, const nb_value *conds, const ddb_keydef *hash,
+                       const ddb_keydef *range, ddb_keycond *kc);
+/* AttributesToGet as a projection; *out NULL when names is NULL. */
+int ddb_legacy_projection(nb_call *call, const nb_value *names, ddb_expr **out);
+/* AttributeUpdates checked, values normalised and Action filled in. */
+int ddb_legacy_update_check(nb_call *call, const nb_value *upd, nb_value **norm);
+/* Key and index key checks of normalised AttributeUpdates. */
+int ddb_legacy_update_keys(nb_call *call, const ddb_table *t, const nb_value *upd);
+/* Applies normalised AttributeUpdates to item (changed in place). */
+int ddb_legacy_update(nb_call *call, const nb_value *upd, nb_value *item);
+
 /* ---- items (ddb_item.c) -------------------------------------------------- */
 
 /* Reads the item with key (a normalised map) from t; *item is NULL when
@@ -234,22 +293,47 @@ nb_value *ddb_item_key(nb_arena *a, const ddb_table *t, const nb_value *item);
 /* Projection of item onto index ix (ALL, KEYS_ONLY, INCLUDE). */
 nb_value *ddb_index_project(nb_arena *a, const ddb_table *t, const ddb_index *ix,
                             const nb_value *item);
-/* ConsumedCapacity in out when asked. */
-int ddb_consumed(nb_call *call, const nb_value *in, nb_value *out, const char *table, double units,
-                 int write);
+/* ItemCollectionMetrics of the item with key in t, or *out NULL when t
+ * has no local secondary index. */
+int ddb_item_metrics(nb_call *call, const ddb_table *t, const nb_value *key, nb_value **out);
+
+/* Capacity consumed on one table (ddb_capacity.c). */
+typedef struct ddb_cap {
+    const char *table;           /* TableName */
+    const ddb_table *t;          /* the table (an arena copy), for its indexes */
+    double table_units;          /* the table's share */
+    double idx[DDB_MAX_INDEXES]; /* each index's share, by position in t->idx */
+    const ddb_index *index_read; /* a read of this index (its units are its own) */
+} ddb_cap;
+
+/* Read units for bytes read (4 KB units, halved when eventually
+ * consistent). */
+double ddb_read_units(size_t bytes, int consistent);
+/* Adds the write of item over old (either NULL) to c, times factor (2 in
+ * transactions), table and indexes. */
+void ddb_cap_write(nb_call *call, const ddb_table *t, const nb_value *old, const nb_value *item,
+                   double factor, ddb_cap *c);
+/* Adds units read from t, or from its index ix, to c. */
+void ddb_cap_read(nb_call *call, const ddb_table *t, const ddb_index *ix, double units, ddb_cap *c);
+/* The entry of caps[0..*n) for t, added when new (caps has room). */
+ddb_cap *ddb_cap_for(nb_call *call, ddb_cap *caps, size_t *n, const ddb_table *t);
+/* ConsumedCapacity (one, or a list for batches and transactions) in out,
+ * when the request's ReturnConsumedCapacity asks for it. */
+int ddb_consumed(nb_call *call, const nb_value *in, nb_value *out, const ddb_cap *cap, int write);
+int ddb_consumed_list(nb_call *call, const nb_value *in, nb_value *out, const ddb_cap *caps,
+                      size_t n, int write);
 /* A write of one item with the condition and update taken from a request
  * part (PutItem, UpdateItem, DeleteItem, TransactWriteItems). */
 typedef struct ddb_write {
-    int kind;               /* DDB_W_PUT, DDB_W_UPDATE, DDB_W_DELETE, DDB_W_CHECK */
-    ddb_table t;            /* the table */
-    nb_value *key;          /* key (normalised) */
-    nb_value *item;         /* PutItem's item (normalised) */
-    ddb_expr *cond;         /* ConditionExpression, or NULL */
-    ddb_expr *update;       /* UpdateExpression, or NULL */
-    const nb_value *legacy; /* Expected / AttributeUpdates, if used */
-    const char *cop;        /* ConditionalOperator */
-    nb_value *old;          /* item before (after ddb_write_run) */
-    nb_value *new_item;     /* item after (NULL when deleted) */
+    int kind;           /* DDB_W_PUT, DDB_W_UPDATE, DDB_W_DELETE, DDB_W_CHECK */
+    ddb_table t;        /* the table */
+    nb_value *key;      /* key (normalised) */
+    nb_value *item;     /* PutItem's item (normalised) */
+    ddb_expr *cond;     /* ConditionExpression, or NULL */
+    ddb_expr *update;   /* UpdateExpression, or NULL */
+    nb_value *legacy;   /* AttributeUpdates (normalised), or NULL */
+    nb_value *old;      /* item before (after ddb_write_run) */
+    nb_value *new_item; /* item after (NULL when deleted) */
 } ddb_write;
 
 enum { DDB_W_PUT, DDB_W_UPDATE, DDB_W_DELETE, DDB_W_CHECK };
@@ -259,8 +343,18 @@ int ddb_write_prepare(nb_call *call, int kind, const nb_value *in, ddb_write *w)
 /* Reads the item, evaluates the condition (1: it passed, 0: it failed,
  * with no AWS error set), computes the new item. */
 int ddb_write_eval(nb_call *call, ddb_write *w);
+/* The attributes of from that other lacks or holds otherwise (UPDATED_*
+ * return values). */
+nb_value *ddb_updated(nb_call *call, const nb_value *from, const nb_value *other);
 /* Stores the result of ddb_write_eval. */
 int ddb_write_apply(nb_call *call, ddb_write *w);
+
+/* Do keys a and b name the same item of t? (ddb_batch.c) */
+int ddb_same_key(const ddb_table *t, const nb_value *a, const nb_value *b);
+/* ClientRequestToken of a transaction whose items are in member: 1 for a
+ * repeat of an earlier request (nothing to do), 0 for a new one, or an
+ * error (IdempotentParameterMismatchException). (ddb_batch.c) */
+int ddb_idempotent(nb_call *call, const nb_value *in, const char *member);
 
 /* ---- streams (ddb_stream.c) ---------------------------------------------- */
 
@@ -283,6 +377,7 @@ void ddb_ttl_stop(void);
 
 #define DDB_HANDLER(fn) int fn(nb_call *call, const nb_value *in, nb_value *out)
 
+DDB_HANDLER(ddb_batch_execute_statement);
 DDB_HANDLER(ddb_batch_get_item);
 DDB_HANDLER(ddb_batch_write_item);
 DDB_HANDLER(ddb_create_table);
@@ -293,6 +388,8 @@ DDB_HANDLER(ddb_describe_endpoints);
 DDB_HANDLER(ddb_describe_limits);
 DDB_HANDLER(ddb_describe_table);
 DDB_HANDLER(ddb_describe_time_to_live);
+DDB_HANDLER(ddb_execute_statement);
+DDB_HANDLER(ddb_execute_transaction);
 DDB_HANDLER(ddb_get_item);
 DDB_HANDLER(ddb_list_tables);
 DDB_HANDLER(ddb_list_tags_of_resource);

@@ -382,32 +382,13 @@ check_key_updates(void *ud, const char *name, size_t len, int nested)
 static int
 check_params(nb_call *call, const nb_value *in, int kind)
 {
-    const char *expr[2] = {kind == DDB_W_UPDATE ? "UpdateExpression" : NULL, "ConditionExpression"};
-    const char *legacy[2] = {kind == DDB_W_UPDATE ? "AttributeUpdates" : NULL, "Expected"};
-    char e[128] = "", l[128] = "";
-    for (int i = 0; i < 2; i++) {
-        if (expr[i] && nb_get(in, expr[i]))
-            snprintf(e + strlen(e), sizeof(e) - strlen(e), "%s%s", e[0] ? ", " : "", expr[i]);
-        if (legacy[i] && nb_get(in, legacy[i]))
-            snprintf(l + strlen(l), sizeof(l) - strlen(l), "%s%s", l[0] ? ", " : "", legacy[i]);
-    }
-    if (e[0] && l[0])
-        return nb_fail(call, "ValidationException",
-                       "Can not use both expression and non-expression parameters in the same "
-                       "request: Non-expression parameters: {%s} Expression parameters: {%s}",
-                       l, e);
-    if (nb_get(in, "ExpressionAttributeNames") && !e[0])
-        return vfail(call, "ExpressionAttributeNames can only be specified when using expressions");
-    if (nb_get(in, "ExpressionAttributeValues") && !e[0])
-        return nb_fail(call, "ValidationException",
-                       "ExpressionAttributeValues can only be specified when using expressions: "
-                       "%s",
-                       kind == DDB_W_UPDATE ? "UpdateExpression and ConditionExpression are null"
-                                            : "ConditionExpression is null");
-    if (l[0])
-        return vfail(call, "The legacy parameters Expected and AttributeUpdates are not supported "
-                           "by nimbus; use ConditionExpression and UpdateExpression");
-    return NB_OK;
+    static const char *const uexpr[] = {"UpdateExpression", "ConditionExpression", NULL};
+    static const char *const ulegacy[] = {"AttributeUpdates", "Expected", NULL};
+    static const char *const expr[] = {"ConditionExpression", NULL};
+    static const char *const legacy[] = {"Expected", NULL};
+    if (kind == DDB_W_UPDATE)
+        return ddb_legacy_mix(call, in, uexpr, ulegacy);
+    return ddb_legacy_mix(call, in, expr, legacy);
 }
 
 static int
@@ -440,6 +421,13 @@ ddb_write_prepare(nb_call *call, int kind, const nb_value *in, ddb_write *w)
     } else if ((rc = ddb_item_norm(call, nb_get(in, "Key"), &w->key))) {
         return rc;
     }
+    if (nb_get(in, "AttributeUpdates") &&
+        (rc = ddb_legacy_update_check(call, nb_get(in, "AttributeUpdates"), &w->legacy)))
+        return rc;
+    if (nb_get(in, "Expected") &&
+        (rc = ddb_legacy_cond(call, nb_get(in, "Expected"), nb_get_str(in, "ConditionalOperator"),
+                              1, &w->cond)))
+        return rc;
     cx->call = call;
     cx->names = nb_get(in, "ExpressionAttributeNames");
     if (nb_get(in, "ExpressionAttributeValues") &&
@@ -466,12 +454,23 @@ ddb_write_prepare(nb_call *call, int kind, const nb_value *in, ddb_write *w)
     }
     if ((rc = ddb_key_check(call, &w->t, w->key)))
         return rc;
+    if (w->legacy && (rc = ddb_legacy_update_keys(call, &w->t, w->legacy)))
+        return rc;
     if (w->update) {
         void *ud[2] = {call, &w->t};
         if ((rc = ddb_expr_update_paths(w->update, check_key_updates, ud)))
             return rc;
     }
     return NB_OK;
+}
+
+static int
+only_deletes(const nb_value *upd)
+{
+    for (const nb_value *c = nb_first(upd); c; c = c->next)
+        if (strcmp(nb_get_str(c, "Action"), "DELETE") != 0)
+            return 0;
+    return 1;
 }
 
 int
@@ -498,6 +497,14 @@ ddb_write_eval(nb_call *call, ddb_write *w)
             return NB_ENOMEM;
         if (w->update && (rc = ddb_expr_update(call, w->update, w->new_item)))
             return rc;
+        if (w->legacy && (rc = ddb_legacy_update(call, w->legacy, w->new_item)))
+            return rc;
+        if (w->legacy && !w->old && only_deletes(w->legacy)) {
+            w->new_item = NULL; /* AWS: AttributeValueUpdate: DELETE of no item: nothing */
+            break;
+        }
+        if (ddb_item_size(w->new_item) > ITEM_MAX) /* AWS: dynalite actions/updateItem.js */
+            return vfail(call, "Item size to update has exceeded the maximum allowed size");
         if ((rc = ddb_item_check(call, &w->t, w->new_item)))
             return rc;
         break;
@@ -515,32 +522,52 @@ ddb_write_apply(nb_call *call, ddb_write *w)
 
 /* ---- responses ------------------------------------------------------------------------- */
 
+/* AWS: ItemCollectionMetrics (ReturnItemCollectionMetrics SIZE): for a
+ * table with local secondary indexes, the partition key of the item
+ * written and the size of all its items (the item collection, index
+ * entries included) as a range of GB, lower and upper bound. */
 int
-ddb_consumed(nb_call *call, const nb_value *in, nb_value *out, const char *table, double units,
-             int write)
+ddb_item_metrics(nb_call *call, const ddb_table *t, const nb_value *key, nb_value **out)
 {
-    const char *r = nb_get_str(in, "ReturnConsumedCapacity");
-    if (!r || strcmp(r, "NONE") == 0)
+    int lsi = 0, rc;
+    nb_buf pk, sk;
+    *out = NULL;
+    for (size_t i = 0; i < t->nidx; i++)
+        lsi |= !t->idx[i].global;
+    if (!lsi)
         return NB_OK;
-    nb_value *c = nb_set_struct(out, "ConsumedCapacity");
-    if (!c)
-        return NB_ENOMEM;
-    int rc = nb_set_str(c, "TableName", table);
-    rc = rc ? rc : nb_set_double(c, "CapacityUnits", units);
-    rc = rc ? rc : nb_set_double(c, write ? "WriteCapacityUnits" : "ReadCapacityUnits", units);
-    if (!rc && strcmp(r, "INDEXES") == 0) {
-        nb_value *tb = nb_set_struct(c, "Table");
-        rc = tb ? nb_set_double(tb, "CapacityUnits", units) : NB_ENOMEM;
+    if ((rc = encode_key(key, &t->hash, &t->range, &pk, &sk)))
+        goto out;
+    nb_stmt *st = nb_sql(call, "SELECT (SELECT COALESCE(SUM(size), 0) FROM ddb_items WHERE "
+                               "tid = ?1 AND pk = ?2), (SELECT COALESCE(SUM(length(item)), 0) "
+                               "FROM ddb_index_items WHERE tid = ?1 AND pk = ?2)");
+    if (!st) {
+        rc = NB_EIO;
+        goto out;
     }
+    nb_bind_int(st, 1, t->id);
+    nb_bind_blob(st, 2, bp(&pk), pk.len);
+    if (nb_step(st) != NB_ROW) {
+        rc = NB_EIO;
+        goto out;
+    }
+    double gb = (double)(nb_col_int(st, 0) + nb_col_int(st, 1)) / (1024.0 * 1024 * 1024);
+    nb_value *m = nb_value_struct(call->arena), *k = nb_value_map(call->arena);
+    const nb_value *h = ddb_map_get(key, t->hash.name, strlen(t->hash.name));
+    nb_value *range = m ? nb_set_list(m, "SizeEstimateRangeGB") : NULL;
+    if (!k || !range || !h ||
+        nb_value_put(k, t->hash.name, strlen(t->hash.name), nb_value_copy(call->arena, h)) ||
+        nb_value_put(m, "ItemCollectionKey", 17, k) ||
+        nb_value_append(range, nb_value_double(call->arena, (double)(int64_t)gb)) ||
+        nb_value_append(range, nb_value_double(call->arena, (double)(int64_t)gb + 1))) {
+        rc = NB_ENOMEM;
+        goto out;
+    }
+    *out = m;
+out:
+    nb_buf_free(&pk);
+    nb_buf_free(&sk);
     return rc;
-}
-
-static double
-write_units(const nb_value *a, const nb_value *b)
-{
-    size_t s = a ? ddb_item_size(a) : 0, t = b ? ddb_item_size(b) : 0;
-    size_t m = s > t ? s : t;
-    return m == 0 ? 1 : (double)((m + 1023) / 1024);
 }
 
 static int
@@ -559,8 +586,8 @@ cond_failed(nb_call *call, const nb_value *in, const ddb_write *w)
 
 /* The attributes an update changed (UPDATED_OLD from old, UPDATED_NEW
  * from new): top-level names whose values differ. */
-static nb_value *
-updated(nb_call *call, const nb_value *from, const nb_value *other)
+nb_value *
+ddb_updated(nb_call *call, const nb_value *from, const nb_value *other)
 {
     nb_value *m = nb_value_map(call->arena);
     for (const nb_value *c = nb_first(from); m && c; c = c->next) {
@@ -593,13 +620,21 @@ write_op(nb_call *call, const nb_value *in, nb_value *out, int kind)
     else if (rv && strcmp(rv, "ALL_NEW") == 0)
         ret = w.new_item;
     else if (rv && strcmp(rv, "UPDATED_OLD") == 0)
-        ret = w.old ? updated(call, w.old, w.new_item) : NULL;
+        ret = w.old ? ddb_updated(call, w.old, w.new_item) : NULL;
     else if (rv && strcmp(rv, "UPDATED_NEW") == 0)
-        ret = updated(call, w.new_item, w.old);
+        ret = ddb_updated(call, w.new_item, w.old);
     if (ret && nb_first(ret) &&
         nb_value_put(out, "Attributes", 10, nb_value_copy(call->arena, ret)))
         return NB_ENOMEM;
-    return ddb_consumed(call, in, out, w.t.name, write_units(w.old, w.new_item), 1);
+    ddb_cap cap = {0};
+    ddb_cap_write(call, &w.t, w.old, w.kind == DDB_W_DELETE ? NULL : w.new_item, 1, &cap);
+    if ((rc = ddb_consumed(call, in, out, &cap, 1)))
+        return rc;
+    const char *icm = nb_get_str(in, "ReturnItemCollectionMetrics");
+    nb_value *m;
+    if (!icm || strcmp(icm, "SIZE") != 0 || (rc = ddb_item_metrics(call, &w.t, w.key, &m)) || !m)
+        return rc;
+    return nb_value_put(out, "ItemCollectionMetrics", 21, m) ? NB_ENOMEM : NB_OK;
 }
 
 int
@@ -624,6 +659,8 @@ ddb_delete_item(nb_call *call, const nb_value *in, nb_value *out)
 int
 ddb_read_projection(nb_call *call, const nb_value *in, ddb_expr **proj)
 {
+    static const char *const expr[] = {"ProjectionExpression", NULL};
+    static const char *const legacy[] = {"AttributesToGet", NULL};
     ddb_expr_ctx *cx = nb_arena_zalloc(call->arena, sizeof(*cx));
     const char *pe = nb_get_str(in, "ProjectionExpression");
     int rc;
@@ -632,9 +669,9 @@ ddb_read_projection(nb_call *call, const nb_value *in, ddb_expr **proj)
         return NB_ENOMEM;
     cx->call = call;
     cx->names = nb_get(in, "ExpressionAttributeNames");
-    if (cx->names && !pe)
-        return vfail(call, "ExpressionAttributeNames can only be specified when using expressions");
-    if ((rc = ddb_expr_check_maps(cx)))
+    if ((rc = ddb_legacy_mix(call, in, expr, legacy)) ||
+        (rc = ddb_legacy_projection(call, nb_get(in, "AttributesToGet"), proj)) ||
+        (rc = ddb_expr_check_maps(cx)))
         return rc;
     if (pe && (rc = ddb_expr_parse(cx, DDB_EXPR_PROJECTION, pe, proj)))
         return rc;
@@ -652,10 +689,12 @@ ddb_get_item(nb_call *call, const nb_value *in, nb_value *out)
         (rc = ddb_table_get(call, nb_get_str(in, "TableName"), &t)) ||
         (rc = ddb_key_check(call, &t, key)) || (rc = ddb_item_load(call, &t, key, &item)))
         return rc;
+    size_t size = item ? ddb_item_size(item) : 0; /* AWS: the whole item is read */
     if (item && proj && (rc = ddb_expr_project(call, proj, item, &item)))
         return rc;
     if (item && nb_value_put(out, "Item", 4, item))
         return NB_ENOMEM;
-    double units = nb_get_bool(in, "ConsistentRead", 0) ? 1 : 0.5;
-    return ddb_consumed(call, in, out, t.name, units, 0);
+    ddb_cap cap = {0};
+    ddb_cap_read(call, &t, NULL, ddb_read_units(size, nb_get_bool(in, "ConsistentRead", 0)), &cap);
+    return ddb_consumed(call, in, out, &cap, 0);
 }

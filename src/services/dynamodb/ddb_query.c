@@ -13,6 +13,7 @@
 #include "core/arena.h"
 #include "core/call.h"
 #include "core/value.h"
+#include "ddb_expr.h"
 #include "ddb_int.h"
 #include "store/store.h"
 
@@ -25,19 +26,37 @@ vfail(nb_call *call, const char *msg)
     return nb_fail(call, "ValidationException", "%s", msg);
 }
 
-/* What Query and Scan share. */
-typedef struct rq {
-    ddb_table t;             /* the table */
-    const ddb_index *ix;     /* the index, or NULL */
-    const ddb_keydef *hash;  /* the partition key read by */
-    const ddb_keydef *range; /* the sort key read by */
-    ddb_expr *filter;        /* FilterExpression or NULL */
-    ddb_expr *proj;          /* ProjectionExpression or NULL */
-    const nb_value *start;   /* ExclusiveStartKey (normalised) or NULL */
-    int64_t limit;           /* Limit, or 0 */
-    int count_only;          /* Select COUNT */
-    ddb_keycond kc;          /* Query's key condition */
-} rq;
+typedef ddb_read rq;
+
+/* Does the condition tree n name attribute name at the top of a path? */
+static int
+names_attr(const node *n, const char *name)
+{
+    if (!n)
+        return 0;
+    if (n->k == K_PATH)
+        return n->path[0].name && n->path[0].len == strlen(name) &&
+               memcmp(n->path[0].name, name, n->path[0].len) == 0;
+    for (int i = 0; i < n->na; i++)
+        if (names_attr(n->args[i], name))
+            return 1;
+    return 0;
+}
+
+/* AWS: a Query's filter may not name the key it reads by (dynalite
+ * actions/query.js, recorded against DynamoDB). */
+static int
+filter_keys(nb_call *call, const rq *q, int legacy)
+{
+    const ddb_keydef *k[2] = {q->hash, q->range};
+    for (int i = 0; q->filter && i < 2; i++)
+        if (k[i]->name && names_attr(q->filter->root, k[i]->name))
+            return nb_fail(call, "ValidationException",
+                           "%s can only contain non-primary key attributes: Primary key "
+                           "attribute: %s",
+                           legacy ? "QueryFilter" : "Filter Expression", k[i]->name);
+    return NB_OK;
+}
 
 static int
 parse_exprs(nb_call *call, const nb_value *in, rq *q, int query)
@@ -52,23 +71,31 @@ parse_exprs(nb_call *call, const nb_value *in, rq *q, int query)
     const char *k = query ? nb_get_str(in, "KeyConditionExpression") : NULL;
     const char *f = nb_get_str(in, "FilterExpression");
     const char *p = nb_get_str(in, "ProjectionExpression");
-    if (cx->names && !k && !f && !p)
-        return vfail(call, "ExpressionAttributeNames can only be specified when using expressions");
-    if (nb_get(in, "ExpressionAttributeValues") && !k && !f)
-        return vfail(call, query ? "ExpressionAttributeValues can only be specified when using "
-                                   "expressions: KeyConditionExpression and FilterExpression are "
-                                   "null"
-                                 : "ExpressionAttributeValues can only be specified when using "
-                                   "expressions: FilterExpression is null");
+    static const char *const qexpr[] = {"ProjectionExpression", "FilterExpression",
+                                        "KeyConditionExpression", NULL};
+    static const char *const qlegacy[] = {"AttributesToGet", "QueryFilter", "ConditionalOperator",
+                                          "KeyConditions", NULL};
+    static const char *const sexpr[] = {"ProjectionExpression", "FilterExpression", NULL};
+    static const char *const slegacy[] = {"AttributesToGet", "ScanFilter", "ConditionalOperator",
+                                          NULL};
+    const nb_value *kconds = query ? nb_get(in, "KeyConditions") : NULL;
+    if ((rc = ddb_legacy_mix(call, in, query ? qexpr : sexpr, query ? qlegacy : slegacy)) ||
+        (rc = ddb_legacy_projection(call, nb_get(in, "AttributesToGet"), &q->proj)) ||
+        (rc = ddb_legacy_cond(call, nb_get(in, query ? "QueryFilter" : "ScanFilter"),
+                              nb_get_str(in, "ConditionalOperator"), 0, &q->filter)))
+        return rc;
+    q->legacy_proj = q->proj != NULL;
     if (nb_get(in, "ExpressionAttributeValues") &&
         (rc = ddb_item_norm(call, nb_get(in, "ExpressionAttributeValues"),
                             (nb_value **)&cx->values)))
         return rc;
     if ((rc = ddb_expr_check_maps(cx)))
         return rc;
-    if (query && !k)
+    if (query && !k && !kconds)
         return vfail(call, "Either the KeyConditions or KeyConditionExpression parameter must be "
                            "specified in the request.");
+    if (kconds && !k && (rc = ddb_legacy_keycheck(call, kconds)))
+        return rc;
     if (k && (rc = ddb_expr_parse(cx, DDB_EXPR_KEY_CONDITION, k, &kce)))
         return rc;
     if (f && (rc = ddb_expr_parse(cx, DDB_EXPR_FILTER, f, &q->filter)))
@@ -94,6 +121,10 @@ parse_exprs(nb_call *call, const nb_value *in, rq *q, int query)
     }
     if (kce && (rc = ddb_expr_keycond(call, kce, q->hash, q->range, &q->kc)))
         return rc;
+    if (kconds && !kce && (rc = ddb_legacy_keycond(call, kconds, q->hash, q->range, &q->kc)))
+        return rc;
+    if (query && (rc = filter_keys(call, q, nb_get(in, "QueryFilter") != NULL)))
+        return rc;
     return NB_OK;
 }
 
@@ -114,7 +145,8 @@ parse_common(nb_call *call, const nb_value *in, rq *q, int query)
     if (sel && q->proj && strcmp(sel, "SPECIFIC_ATTRIBUTES") != 0)
         return nb_fail(call, "ValidationException",
                        "One or more parameter values were invalid: Cannot specify the "
-                       "ProjectionExpression when choosing to get %s",
+                       "%s when choosing to get %s",
+                       q->legacy_proj ? "AttributesToGet" : "ProjectionExpression",
                        q->count_only ? "only the Count" : sel);
     if (sel && strcmp(sel, "ALL_ATTRIBUTES") == 0 && q->ix && q->ix->global &&
         strcmp(q->ix->proj, "ALL") != 0)
@@ -164,8 +196,8 @@ attr(const nb_value *item, const ddb_keydef *k)
 }
 
 /* The key to resume after item (table keys, plus the index's). */
-static nb_value *
-last_key(nb_call *call, const rq *q, const nb_value *item)
+nb_value *
+ddb_read_last_key(nb_call *call, const ddb_read *q, const nb_value *item)
 {
     nb_value *k = ddb_item_key(call->arena, &q->t, item);
     const ddb_keydef *ik[2] = {q->hash, q->range};
@@ -199,14 +231,7 @@ range_ok(const rq *q, const nb_value *item)
     }
 }
 
-typedef struct page {
-    nb_value *items; /* Items */
-    int64_t count;   /* Count */
-    int64_t scanned; /* ScannedCount */
-    size_t bytes;    /* read so far */
-    nb_value *last;  /* last item read */
-    int stopped;     /* stopped by Limit or size */
-} page;
+typedef ddb_page page;
 
 /* One row read: count it, filter it, keep it. Returns 1 to go on. */
 static int
@@ -218,7 +243,7 @@ take(nb_call *call, const rq *q, page *pg, const void *blob, size_t len, int *rc
     if (q->kc.range_name && !range_ok(q, item))
         return 1;
     pg->scanned++;
-    pg->bytes += len;
+    pg->bytes += ddb_item_size(item);
     pg->last = item;
     if (!q->filter || ddb_expr_eval(call, q->filter, item)) {
         pg->count++;
@@ -245,14 +270,14 @@ finish(nb_call *call, const nb_value *in, nb_value *out, const rq *q, page *pg)
     rc = nb_set_int(out, "Count", pg->count);
     rc = rc ? rc : nb_set_int(out, "ScannedCount", pg->scanned);
     if (!rc && pg->stopped && pg->last) {
-        nb_value *k = last_key(call, q, pg->last);
+        nb_value *k = ddb_read_last_key(call, q, pg->last);
         if (!k || nb_value_put(out, "LastEvaluatedKey", 16, k))
             return NB_ENOMEM;
     }
-    double units = (double)((pg->bytes + 4095) / 4096);
-    if (units < 0.5)
-        units = 0.5;
-    return rc ? rc : ddb_consumed(call, in, out, q->t.name, units, 0);
+    ddb_cap cap = {0};
+    ddb_cap_read(call, &q->t, q->ix,
+                 ddb_read_units(pg->bytes, nb_get_bool(in, "ConsistentRead", 0)), &cap);
+    return rc ? rc : ddb_consumed(call, in, out, &cap, 0);
 }
 
 static int
@@ -328,23 +353,22 @@ bounds(const rq *q, nb_buf *lo, nb_buf *hi)
 }
 
 int
-ddb_query(nb_call *call, const nb_value *in, nb_value *out)
+ddb_read_query(nb_call *call, const ddb_read *qp, int desc, ddb_page *pg)
 {
-    rq q;
-    page pg = {0};
+    const ddb_read q = *qp;
     nb_buf pk, lo, hi, s1, s2, s3;
-    int rc = parse_common(call, in, &q, 1);
-    if (rc)
-        return rc;
-    int desc = !nb_get_bool(in, "ScanIndexForward", 1), idx = q.ix != NULL;
-    int start = q.start != NULL;
-    pg.items = nb_value_list(call->arena);
+    int idx = q.ix != NULL, start = q.start != NULL, rc;
+    if (!pg->items)
+        return NB_ENOMEM;
+    desc = desc != 0;
+    nb_buf_init(&lo, 4096), nb_buf_init(&hi, 4096), nb_buf_init(&s1, 4096);
+    nb_buf_init(&s2, 4096), nb_buf_init(&s3, 4096);
     rc = key_enc(q.kc.hash, &pk);
     rc = rc ? rc : bounds(&q, &lo, &hi);
     rc = rc ? rc : key_enc(start ? attr(q.start, q.range) : NULL, &s1);
     rc = rc ? rc : key_enc(start && idx ? attr(q.start, &q.t.hash) : NULL, &s2);
     rc = rc ? rc : key_enc(start && idx ? attr(q.start, &q.t.range) : NULL, &s3);
-    nb_stmt *st = rc || !pg.items ? NULL : nb_sql(call, query_sql[idx][desc][start]);
+    nb_stmt *st = rc ? NULL : nb_sql(call, query_sql[idx][desc][start]);
     if (st) {
         nb_bind_int(st, 1, q.t.id);
         nb_bind_blob(st, 2, bp(&pk), pk.len);
@@ -360,7 +384,7 @@ ddb_query(nb_call *call, const nb_value *in, nb_value *out)
         }
         int r;
         while ((r = nb_step(st)) == NB_ROW &&
-               take(call, &q, &pg, nb_col_blob(st, 0), nb_col_bytes(st, 0), &rc))
+               take(call, &q, pg, nb_col_blob(st, 0), nb_col_bytes(st, 0), &rc))
             ;
         if (!rc && r != NB_ROW && r != NB_DONE)
             rc = NB_EIO;
@@ -369,6 +393,19 @@ ddb_query(nb_call *call, const nb_value *in, nb_value *out)
     }
     nb_buf_free(&pk), nb_buf_free(&lo), nb_buf_free(&hi);
     nb_buf_free(&s1), nb_buf_free(&s2), nb_buf_free(&s3);
+    return rc;
+}
+
+int
+ddb_query(nb_call *call, const nb_value *in, nb_value *out)
+{
+    rq q;
+    page pg = {0};
+    int rc = parse_common(call, in, &q, 1);
+    if (rc)
+        return rc;
+    pg.items = nb_value_list(call->arena);
+    rc = ddb_read_query(call, &q, !nb_get_bool(in, "ScanIndexForward", 1), &pg);
     return rc ? rc : finish(call, in, out, &q, &pg);
 }
 
@@ -384,11 +421,52 @@ static const char *const scan_sql[2][2] = {
      "(ipk, isk, pk, sk) > (?7, ?8, ?4, ?5) ORDER BY ipk, isk, pk, sk"}};
 
 int
+ddb_read_scan(nb_call *call, const ddb_read *qp, int64_t tot, int64_t seg, ddb_page *pg)
+{
+    const ddb_read q = *qp;
+    nb_buf s1, s2, s3, s4;
+    int idx = q.ix != NULL, start = q.start != NULL;
+    int rc;
+    if (!pg->items)
+        return NB_ENOMEM;
+    nb_buf_init(&s2, 4096), nb_buf_init(&s3, 4096), nb_buf_init(&s4, 4096);
+    rc = key_enc(start ? attr(q.start, &q.t.hash) : NULL, &s1);
+    rc = rc ? rc : key_enc(start ? attr(q.start, &q.t.range) : NULL, &s2);
+    rc = rc ? rc : key_enc(start && idx ? attr(q.start, q.hash) : NULL, &s3);
+    rc = rc ? rc : key_enc(start && idx ? attr(q.start, q.range) : NULL, &s4);
+    nb_stmt *st = rc ? NULL : nb_sql(call, scan_sql[idx][start]);
+    if (st) {
+        nb_bind_int(st, 1, q.t.id);
+        nb_bind_int(st, 2, tot);
+        nb_bind_int(st, 3, seg);
+        if (start) {
+            nb_bind_blob(st, 4, bp(&s1), s1.len);
+            nb_bind_blob(st, 5, bp(&s2), s2.len);
+        }
+        if (idx)
+            nb_bind_text(st, 6, q.ix->name);
+        if (idx && start) {
+            nb_bind_blob(st, 7, bp(&s3), s3.len);
+            nb_bind_blob(st, 8, bp(&s4), s4.len);
+        }
+        int r;
+        while ((r = nb_step(st)) == NB_ROW &&
+               take(call, &q, pg, nb_col_blob(st, 0), nb_col_bytes(st, 0), &rc))
+            ;
+        if (!rc && r != NB_ROW && r != NB_DONE)
+            rc = NB_EIO;
+    } else if (!rc) {
+        rc = NB_EIO;
+    }
+    nb_buf_free(&s1), nb_buf_free(&s2), nb_buf_free(&s3), nb_buf_free(&s4);
+    return rc;
+}
+
+int
 ddb_scan(nb_call *call, const nb_value *in, nb_value *out)
 {
     rq q;
     page pg = {0};
-    nb_buf s1, s2, s3, s4;
     const nb_value *seg = nb_get(in, "Segment"), *tot = nb_get(in, "TotalSegments");
     /* AWS: dynalite validations/scan.js custom(). */
     if (seg && !tot)
@@ -405,36 +483,7 @@ ddb_scan(nb_call *call, const nb_value *in, nb_value *out)
     int rc = parse_common(call, in, &q, 0);
     if (rc)
         return rc;
-    int idx = q.ix != NULL, start = q.start != NULL;
     pg.items = nb_value_list(call->arena);
-    rc = key_enc(start ? attr(q.start, &q.t.hash) : NULL, &s1);
-    rc = rc ? rc : key_enc(start ? attr(q.start, &q.t.range) : NULL, &s2);
-    rc = rc ? rc : key_enc(start && idx ? attr(q.start, q.hash) : NULL, &s3);
-    rc = rc ? rc : key_enc(start && idx ? attr(q.start, q.range) : NULL, &s4);
-    nb_stmt *st = rc || !pg.items ? NULL : nb_sql(call, scan_sql[idx][start]);
-    if (st) {
-        nb_bind_int(st, 1, q.t.id);
-        nb_bind_int(st, 2, tot ? tot->u.i : 0);
-        nb_bind_int(st, 3, seg ? seg->u.i : 0);
-        if (start) {
-            nb_bind_blob(st, 4, bp(&s1), s1.len);
-            nb_bind_blob(st, 5, bp(&s2), s2.len);
-        }
-        if (idx)
-            nb_bind_text(st, 6, q.ix->name);
-        if (idx && start) {
-            nb_bind_blob(st, 7, bp(&s3), s3.len);
-            nb_bind_blob(st, 8, bp(&s4), s4.len);
-        }
-        int r;
-        while ((r = nb_step(st)) == NB_ROW &&
-               take(call, &q, &pg, nb_col_blob(st, 0), nb_col_bytes(st, 0), &rc))
-            ;
-        if (!rc && r != NB_ROW && r != NB_DONE)
-            rc = NB_EIO;
-    } else if (!rc) {
-        rc = NB_EIO;
-    }
-    nb_buf_free(&s1), nb_buf_free(&s2), nb_buf_free(&s3), nb_buf_free(&s4);
+    rc = ddb_read_scan(call, &q, tot ? tot->u.i : 0, seg ? seg->u.i : 0, &pg);
     return rc ? rc : finish(call, in, out, &q, &pg);
 }

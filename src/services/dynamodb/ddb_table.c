@@ -798,7 +798,10 @@ update_settings(nb_call *call, ddb_table *t, const nb_value *in, int *changed)
     }
     if (nb_get_str(in, "TableClass")) {
         nb_value *tc = nb_value_struct(call->arena);
+        /* AWS: TableClassSummary.LastUpdateDateTime: when the class was last
+         * changed */
         if (!tc || nb_set_str(tc, "TableClass", nb_get_str(in, "TableClass")) ||
+            nb_set_time(tc, "LastUpdateDateTime", call->now) ||
             ddb_map_set(desc, "TableClassSummary", 17, tc))
             return NB_ENOMEM;
         *changed = 1;

@@ -49,6 +49,7 @@ static const char schema[] =
 
 /* Sorted by name, as the model's operations are. */
 static const nb_op ops[] = {
+    {"BatchExecuteStatement", ddb_batch_execute_statement},
     {"BatchGetItem", ddb_batch_get_item},
     {"BatchWriteItem", ddb_batch_write_item},
     {"CreateTable", ddb_create_table},
@@ -59,6 +60,8 @@ static const nb_op ops[] = {
     {"DescribeLimits", ddb_describe_limits},
     {"DescribeTable", ddb_describe_table},
     {"DescribeTimeToLive", ddb_describe_time_to_live},
+    {"ExecuteStatement", ddb_execute_statement},
+    {"ExecuteTransaction", ddb_execute_transaction},
     {"GetItem", ddb_get_item},
     {"ListTables", ddb_list_tables},
     {"ListTagsOfResource", ddb_list_tags_of_resource},
