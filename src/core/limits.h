@@ -24,7 +24,7 @@
  * AWS front ends take about 16 KiB of headers (S3: 8 KiB of user
  * metadata); libmicrohttpd clears this pool between requests, so it is
  * kept small. */
-#define NB_CONN_MEMORY (64u * 1024)
+#define NB_CONN_MEMORY (32u * 1024)
 /* Simultaneous connections. */
 #define NB_CONN_MAX 4096
 /* Seconds an idle keep-alive connection is kept. */

@@ -60,7 +60,16 @@ static const char schema[] =
     " visible_at REAL NOT NULL, receipt TEXT,"
     " group_id TEXT, dedup_id TEXT, seqnum TEXT, dlq_source TEXT);"
     "CREATE INDEX IF NOT EXISTS sqs_messages_q ON sqs_messages (qid, visible_at);"
-    "CREATE INDEX IF NOT EXISTS sqs_messages_r ON sqs_messages (receipt);"
+    /* receives walk a queue in arrival order (stopping at the first
+     * visible ones), retention deletes by age, FIFO checks a group's
+     * messages in flight: each has its index, so none scans the queue */
+    "CREATE INDEX IF NOT EXISTS sqs_messages_o ON sqs_messages (qid, mid);"
+    "CREATE INDEX IF NOT EXISTS sqs_messages_s ON sqs_messages (qid, sent);"
+    "CREATE INDEX IF NOT EXISTS sqs_messages_g ON sqs_messages (qid, group_id, visible_at)"
+    " WHERE group_id IS NOT NULL;"
+    /* no lookup goes by receipt (a handle names its row): an index made
+     * by an earlier nimbus in a --data-dir goes */
+    "DROP INDEX IF EXISTS sqs_messages_r;"
     /* FIFO deduplication: scope is the group id or '' (queue scope). */
     "CREATE TABLE IF NOT EXISTS sqs_dedup ("
     " qid INTEGER NOT NULL, scope TEXT NOT NULL, dedup_id TEXT NOT NULL,"

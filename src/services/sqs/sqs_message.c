@@ -15,7 +15,6 @@
  * pages do not spell out come from AWS answers recorded by LocalStack
  * (tests/aws/services/sqs/test_sqs.snapshot.json).
  */
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +23,7 @@
 #include "core/base64.h"
 #include "core/buf.h"
 #include "core/call.h"
+#include "core/digest.h"
 #include "core/ids.h"
 #include "core/model.h"
 #include "core/value.h"
@@ -89,11 +89,8 @@ encode_attrs(nb_arena *a, const nb_value *attrs, nb_buf *b)
 static void
 md5_hex(const void *p, size_t n, char hex[33])
 {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    EVP_Digest(p, n, md, &len, EVP_md5(), NULL);
-    for (unsigned i = 0; i < 16; i++)
-        snprintf(hex + 2 * i, 3, "%02x", md[i]);
+    if (!nb_digest_hex(NB_MD5, p, n, hex))
+        hex[0] = '\0';
 }
 
 int
@@ -261,14 +258,11 @@ check_attrs(nb_call *call, const nb_value *attrs, int system, size_t *size)
 static int
 sha256_hex(nb_call *call, const char *s, const char **hex)
 {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    EVP_Digest(s, strlen(s), md, &len, EVP_sha256(), NULL);
-    char *h = nb_arena_alloc(call->arena, 65);
+    char *h = nb_arena_alloc(call->arena, 2 * NB_DIGEST_MAX + 1);
     if (!h)
         return NB_ENOMEM;
-    for (unsigned i = 0; i < 32; i++)
-        snprintf(h + 2 * i, 3, "%02x", md[i]);
+    if (!nb_digest_hex(NB_SHA256, s, strlen(s), h))
+        return NB_EIO;
     *hex = h;
     return NB_OK;
 }
@@ -648,7 +642,9 @@ pick(nb_call *call, const sqs_queue *q, int64_t max, int64_t *mids, int *n)
     nb_stmt *st;
     *n = 0;
     if (!q->fifo) {
-        st = nb_sql(call, "SELECT mid FROM sqs_messages WHERE qid = ?1 AND visible_at <= ?2"
+        /* +visible_at: walk sqs_messages_o in arrival order and stop at
+         * the first max visible, rather than sort every visible message */
+        st = nb_sql(call, "SELECT mid FROM sqs_messages WHERE qid = ?1 AND +visible_at <= ?2"
                           " ORDER BY mid LIMIT ?3");
         if (!st)
             return NB_EIO;
@@ -660,7 +656,7 @@ pick(nb_call *call, const sqs_queue *q, int64_t max, int64_t *mids, int *n)
             mids[(*n)++] = nb_col_int(st, 0);
         return rc == NB_DONE ? NB_OK : NB_EIO;
     }
-    st = nb_sql(call, "SELECT m.mid FROM sqs_messages m WHERE m.qid = ?1 AND m.visible_at <= ?2"
+    st = nb_sql(call, "SELECT m.mid FROM sqs_messages m WHERE m.qid = ?1 AND +m.visible_at <= ?2"
                       " AND NOT EXISTS (SELECT 1 FROM sqs_messages f WHERE f.qid = ?1"
                       " AND f.group_id = m.group_id AND f.receipt IS NOT NULL"
                       " AND f.visible_at > ?2) ORDER BY m.mid LIMIT ?3");

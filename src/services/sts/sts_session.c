@@ -16,6 +16,7 @@
 #include "core/base64.h"
 #include "core/call.h"
 #include "core/creds.h"
+#include "core/digest.h"
 #include "core/json.h"
 #include "core/value.h"
 #include "sts_int.h"
@@ -42,9 +43,9 @@ static const char *
 role_id(nb_call *call, const char *role_arn)
 {
     static const char b32[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-    unsigned char md[32];
-    unsigned int n = 0;
-    EVP_Digest(role_arn, strlen(role_arn), md, &n, EVP_sha256(), NULL);
+    unsigned char md[NB_DIGEST_MAX];
+    if (nb_digest(NB_SHA256, role_arn, strlen(role_arn), md) != 32)
+        return NULL;
     char *id = nb_arena_alloc(call->arena, 22);
     if (!id)
         return NULL;
