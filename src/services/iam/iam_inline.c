@@ -33,6 +33,30 @@ owner_member(const char *kind)
                                          : "GroupName";
 }
 
+/* AWS: inline policies of one owner together hold at most 10,240
+ * characters (role), 2,048 (user) or 5,120 (group), white space aside
+ * (LimitExceeded "Maximum policy size of 10240 bytes exceeded for role X"). */
+static int
+check_total(nb_call *call, const char *kind, const char *owner, const char *name, const char *doc)
+{
+    size_t max = strcmp(kind, IAM_ROLE) == 0 ? 10240 : strcmp(kind, IAM_USER) == 0 ? 2048 : 5120;
+    size_t total = iam_doc_size(doc);
+    nb_stmt *st = nb_sql(call, "SELECT doc FROM iam_inline WHERE account = ? AND kind = ?"
+                               " AND owner = ? AND name != ?");
+    if (!st)
+        return NB_EINTERNAL;
+    nb_bind_text(st, 1, call->account);
+    nb_bind_text(st, 2, kind);
+    nb_bind_text(st, 3, owner);
+    nb_bind_text(st, 4, name);
+    while (nb_step(st) == NB_ROW)
+        total += iam_doc_size(nb_col_text(st, 0));
+    if (total <= max)
+        return NB_OK;
+    return nb_fail(call, "LimitExceeded", "Maximum policy size of %zu bytes exceeded for %s %s",
+                   max, kind, owner);
+}
+
 int
 iam_inline_put(nb_call *call, const char *kind, const char *owner, const nb_value *in)
 {
@@ -40,6 +64,7 @@ iam_inline_put(nb_call *call, const char *kind, const char *owner, const nb_valu
     const char *doc = nb_get_str(in, "PolicyDocument");
     int rc = iam_check_name(call, "PolicyName", name);
     rc = rc ? rc : iam_check_doc(call, doc);
+    rc = rc ? rc : check_total(call, kind, owner, name, doc);
     if (rc)
         return rc;
     nb_stmt *st = nb_sql(call, "INSERT INTO iam_inline (account, kind, owner, name, doc)"

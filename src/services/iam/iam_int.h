@@ -59,6 +59,9 @@ int iam_check_name(nb_call *call, const char *member, const char *name);
 int iam_check_path(nb_call *call, const char *member, const char *path);
 /* A policy document must be JSON: MalformedPolicyDocument otherwise. */
 int iam_check_doc(nb_call *call, const char *doc);
+/* A document's size as IAM counts it against quotas: white space is not
+ * counted. */
+size_t iam_doc_size(const char *doc);
 /* Pages: start reads Marker and MaxItems; take says whether a row with
  * sort key key goes into the page (1), is before it (0), or is past it
  * (-1: stop); end sets IsTruncated and Marker. */

@@ -25,6 +25,9 @@
 #include "iam_int.h"
 #include "store/store.h"
 
+/* AWS: a managed policy document holds at most 6,144 characters, white
+ * space aside (LimitExceeded "Cannot exceed quota for PolicySize: 6144"). */
+#define MAX_POLICY_SIZE 6144
 /* AWS: a managed policy keeps at most five versions. */
 #define MAX_VERSIONS 5
 /* When the built-in AWS managed policies are dated (2015-02-06). */
@@ -312,6 +315,16 @@ check_policy_path(nb_call *call, const char *path)
 }
 
 static int
+check_managed_doc(nb_call *call, const char *doc)
+{
+    int rc = iam_check_doc(call, doc);
+    if (!rc && iam_doc_size(doc) > MAX_POLICY_SIZE)
+        return nb_fail(call, "LimitExceeded", "Cannot exceed quota for PolicySize: %d",
+                       MAX_POLICY_SIZE);
+    return rc;
+}
+
+static int
 insert_version(nb_call *call, const char *arn, int64_t v, const char *doc)
 {
     nb_stmt *st = nb_sql(call, "INSERT INTO iam_policy_versions (account, arn, version, doc,"
@@ -334,7 +347,7 @@ iam_create_policy(nb_call *call, const nb_value *in, nb_value *out)
     const char *doc = nb_get_str(in, "PolicyDocument");
     int rc = iam_check_name(call, "PolicyName", name);
     rc = rc ? rc : check_policy_path(call, path);
-    rc = rc ? rc : iam_check_doc(call, doc);
+    rc = rc ? rc : check_managed_doc(call, doc);
     if (rc)
         return rc;
     if (count_arn(call, "SELECT COUNT(*) FROM iam_policies WHERE account = ? AND name = ?", name))
@@ -404,7 +417,7 @@ iam_delete_policy(nb_call *call, const nb_value *in, nb_value *out)
     if (rc)
         return rc;
     if (p.doc) /* AWS managed policies belong to AWS */
-        return nb_fail(call, "AccessDenied", "Cannot delete an AWS managed policy.");
+        return nb_fail_status(call, 403, "AccessDenied", "Cannot delete an AWS managed policy.");
     if (attachments(call, arn) || boundary_uses(call, arn))
         return nb_fail(call, "DeleteConflict", "Cannot delete a policy attached to entities.");
     if (count_arn(call, "SELECT COUNT(*) FROM iam_policy_versions WHERE account = ? AND arn = ?",
@@ -577,11 +590,11 @@ iam_create_policy_version(nb_call *call, const nb_value *in, nb_value *out)
     pol p;
     const char *doc = nb_get_str(in, "PolicyDocument");
     int rc = pol_get(call, nb_get_str(in, "PolicyArn"), &p);
-    rc = rc ? rc : iam_check_doc(call, doc);
+    rc = rc ? rc : check_managed_doc(call, doc);
     if (rc)
         return rc;
     if (p.doc)
-        return nb_fail(call, "AccessDenied", "Cannot modify an AWS managed policy.");
+        return nb_fail_status(call, 403, "AccessDenied", "Cannot modify an AWS managed policy.");
     if (count_arn(call, "SELECT COUNT(*) FROM iam_policy_versions WHERE account = ? AND arn = ?",
                   p.arn) >= MAX_VERSIONS)
         return nb_fail(call, "LimitExceeded",
@@ -686,7 +699,7 @@ iam_set_default_policy_version(nb_call *call, const nb_value *in, nb_value *out)
     if (rc == NB_ENOTFOUND)
         return no_version(call, p.arn, vid);
     if (!rc && p.doc)
-        return nb_fail(call, "AccessDenied", "Cannot modify an AWS managed policy.");
+        return nb_fail_status(call, 403, "AccessDenied", "Cannot modify an AWS managed policy.");
     return rc ? rc : set_default(call, &p, v);
 }
 

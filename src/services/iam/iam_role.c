@@ -26,6 +26,8 @@
 
 /* AWS: MaxSessionDuration defaults to one hour. */
 #define DEFAULT_SESSION 3600
+/* AWS: default quota on the size of a role's trust policy. */
+#define MAX_TRUST_SIZE 2048
 
 /* What the Role structure carries in each answer. */
 enum { ROLE_LIST, ROLE_CREATE, ROLE_GET };
@@ -85,12 +87,24 @@ check_modifiable(nb_call *call, const iam_entity *e)
                    e->name);
 }
 
+/* AWS: a trust policy holds at most 2,048 characters, white space aside
+ * (LimitExceeded "Cannot exceed quota for ACLSizePerRole: 2048"). */
+static int
+check_trust(nb_call *call, const char *doc)
+{
+    int rc = iam_check_doc(call, doc);
+    if (!rc && iam_doc_size(doc) > MAX_TRUST_SIZE)
+        return nb_fail(call, "LimitExceeded", "Cannot exceed quota for ACLSizePerRole: %d",
+                       MAX_TRUST_SIZE);
+    return rc;
+}
+
 static int
 create_role(nb_call *call, const nb_value *in, iam_entity *e)
 {
     int rc = iam_check_name(call, "RoleName", e->name);
     rc = rc ? rc : iam_check_path(call, "Path", e->path);
-    rc = rc ? rc : iam_check_doc(call, e->doc);
+    rc = rc ? rc : check_trust(call, e->doc);
     if (!rc && e->boundary[0])
         rc = iam_check_boundary(call, e->boundary);
     if (rc)
@@ -184,7 +198,7 @@ iam_update_assume_role_policy(nb_call *call, const nb_value *in, nb_value *out)
     iam_entity e;
     int rc = role_get(call, in, &e);
     rc = rc ? rc : check_modifiable(call, &e);
-    rc = rc ? rc : iam_check_doc(call, nb_get_str(in, "PolicyDocument"));
+    rc = rc ? rc : check_trust(call, nb_get_str(in, "PolicyDocument"));
     if (rc)
         return rc;
     e.doc = nb_get_str(in, "PolicyDocument");

@@ -116,6 +116,15 @@ iam_check_doc(nb_call *call, const char *doc)
     return is_obj ? NB_OK : nb_fail(call, "MalformedPolicyDocument", "Syntax errors in policy.");
 }
 
+size_t
+iam_doc_size(const char *doc)
+{
+    size_t n = 0;
+    for (const char *p = doc; *p; p++)
+        n += !isspace((unsigned char)*p);
+    return n;
+}
+
 int
 iam_path_under(const char *path, const char *prefix)
 {
