@@ -611,6 +611,36 @@ aws_error "get-open-id-connect-provider: gone" NoSuchEntity \
     "OpenIDConnect Provider not found for arn $OIDC" \
     iam get-open-id-connect-provider --open-id-connect-provider-arn "$OIDC"
 
+# --- Quotas (IAM user guide, reference_iam-quotas.html)
+
+aws_ok "create-role quota-role" iam create-role --role-name quota-role \
+    --assume-role-policy-document "$TRUST"
+for name in AdministratorAccess AmazonDynamoDBFullAccess AmazonS3FullAccess \
+    AmazonS3ReadOnlyAccess AmazonSQSFullAccess AmazonSSMReadOnlyAccess \
+    AWSCloudFormationFullAccess AWSXrayWriteOnlyAccess CloudWatchLogsFullAccess IAMFullAccess; do
+    aws_ok "attach $name" iam attach-role-policy --role-name quota-role \
+        --policy-arn "arn:aws:iam::aws:policy/$name"
+done
+aws_error "attach-role-policy: an eleventh managed policy" LimitExceeded \
+    "Cannot exceed quota for PoliciesPerRole: 10" \
+    iam attach-role-policy --role-name quota-role --policy-arn "arn:aws:iam::aws:policy/PowerUserAccess"
+BIG=$(node -e 'const s=[];for(let i=0;i<60;i++)s.push({Effect:"Allow",Action:"s3:GetObject",Resource:"arn:aws:s3:::b"+i+"/*"});console.log(JSON.stringify({Version:"2012-10-17",Statement:s}))')
+aws_ok "put-role-policy of about 4,500 characters" iam put-role-policy --role-name quota-role \
+    --policy-name big1 --policy-document "$BIG"
+aws_ok "put-role-policy big1 again (a replacement is not counted twice)" iam put-role-policy \
+    --role-name quota-role --policy-name big1 --policy-document "$BIG"
+aws_ok "put-role-policy big2 (about 9,000 in all)" iam put-role-policy \
+    --role-name quota-role --policy-name big2 --policy-document "$BIG"
+aws_error "put-role-policy: over 10,240 characters in all" LimitExceeded \
+    "Maximum policy size of 10240 bytes exceeded for role quota-role" \
+    iam put-role-policy --role-name quota-role --policy-name big3 --policy-document "$BIG"
+aws_error "create-policy: over 6,144 characters" LimitExceeded \
+    "Cannot exceed quota for PolicySize: 6144" \
+    iam create-policy --policy-name big --policy-document "$(node -e 'const d=JSON.parse(process.argv[1]);d.Statement=d.Statement.concat(d.Statement);console.log(JSON.stringify(d))' "$BIG")"
+aws_error "create-role: trust policy over 2,048 characters" LimitExceeded \
+    "Cannot exceed quota for ACLSizePerRole: 2048" \
+    iam create-role --role-name big-trust --assume-role-policy-document "$BIG"
+
 # --- Accounts are separate
 
 AWS_ACCESS_KEY_ID=111122223333 aws_ok "create-role in account 111122223333" iam create-role \
