@@ -43,6 +43,7 @@ static const nb_op ops[] = {
     {"DeleteRolePolicy", iam_delete_role_policy},
     {"DeleteServiceLinkedRole", iam_delete_service_linked_role},
     {"DeleteUser", iam_delete_user},
+    {"DeleteUserPermissionsBoundary", iam_delete_user_permissions_boundary},
     {"DeleteUserPolicy", iam_delete_user_policy},
     {"DetachGroupPolicy", iam_detach_group_policy},
     {"DetachRolePolicy", iam_detach_role_policy},
@@ -69,8 +70,10 @@ static const nb_op ops[] = {
     {"ListGroupPolicies", iam_list_group_policies},
     {"ListGroups", iam_list_groups},
     {"ListGroupsForUser", iam_list_groups_for_user},
+    {"ListInstanceProfileTags", iam_list_instance_profile_tags},
     {"ListInstanceProfiles", iam_list_instance_profiles},
     {"ListInstanceProfilesForRole", iam_list_instance_profiles_for_role},
+    {"ListOpenIDConnectProviderTags", iam_list_open_id_connect_provider_tags},
     {"ListOpenIDConnectProviders", iam_list_open_id_connect_providers},
     {"ListPolicies", iam_list_policies},
     {"ListPolicyTags", iam_list_policy_tags},
@@ -84,14 +87,19 @@ static const nb_op ops[] = {
     {"PutGroupPolicy", iam_put_group_policy},
     {"PutRolePermissionsBoundary", iam_put_role_permissions_boundary},
     {"PutRolePolicy", iam_put_role_policy},
+    {"PutUserPermissionsBoundary", iam_put_user_permissions_boundary},
     {"PutUserPolicy", iam_put_user_policy},
     {"RemoveClientIDFromOpenIDConnectProvider", iam_remove_client_id_from_open_id_connect_provider},
     {"RemoveRoleFromInstanceProfile", iam_remove_role_from_instance_profile},
     {"RemoveUserFromGroup", iam_remove_user_from_group},
     {"SetDefaultPolicyVersion", iam_set_default_policy_version},
+    {"TagInstanceProfile", iam_tag_instance_profile},
+    {"TagOpenIDConnectProvider", iam_tag_open_id_connect_provider},
     {"TagPolicy", iam_tag_policy},
     {"TagRole", iam_tag_role},
     {"TagUser", iam_tag_user},
+    {"UntagInstanceProfile", iam_untag_instance_profile},
+    {"UntagOpenIDConnectProvider", iam_untag_open_id_connect_provider},
     {"UntagPolicy", iam_untag_policy},
     {"UntagRole", iam_untag_role},
     {"UntagUser", iam_untag_user},
@@ -123,8 +131,9 @@ static const char schema[] =
     " PRIMARY KEY (account, kind, owner, arn)) WITHOUT ROWID;"
     /* tags of an entity (by name) or a resource (by ARN) */
     "CREATE TABLE IF NOT EXISTS iam_tags ("
-    " account TEXT NOT NULL, kind TEXT NOT NULL, owner TEXT NOT NULL, key TEXT NOT NULL,"
-    " value TEXT NOT NULL, PRIMARY KEY (account, kind, owner, key)) WITHOUT ROWID;"
+    " account TEXT NOT NULL, kind TEXT NOT NULL, owner TEXT NOT NULL,"
+    " key TEXT NOT NULL COLLATE NOCASE, value TEXT NOT NULL, PRIMARY KEY (account, kind, owner, "
+    "key)) WITHOUT ROWID;"
     /* group members (kind group) and instance profile roles */
     "CREATE TABLE IF NOT EXISTS iam_links ("
     " account TEXT NOT NULL, kind TEXT NOT NULL, parent TEXT NOT NULL, child TEXT NOT NULL,"

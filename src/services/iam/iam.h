@@ -29,6 +29,11 @@ int iam_role_create(nb_call *call, const char *name, const char *path, const cha
 int iam_role_delete(nb_call *call, const char *name);
 /* ARN and RoleId of an existing role; NB_ENOTFOUND (nothing raised). */
 int iam_role_lookup(nb_call *call, const char *name, const char **arn, const char **id);
+/* For STS: a role (by ARN, in the ARN's account) was assumed: its
+ * RoleLastUsed becomes now, in the call's region, and *role_id its RoleId
+ * (the AROA... that AssumedRoleId and GetCallerIdentity's UserId carry).
+ * NB_ENOTFOUND when IAM has no such role (nothing raised). */
+int iam_role_used(nb_call *call, const char *role_arn, const char **role_id);
 /* PutRolePolicy / DeleteRolePolicy; delete is NB_OK when the role or the
  * policy is gone already. */
 int iam_role_put_policy(nb_call *call, const char *role, const char *policy_name, const char *doc);

@@ -63,6 +63,35 @@ iam_role_lookup(nb_call *call, const char *name, const char **arn, const char **
     return NB_OK;
 }
 
+int
+iam_role_used(nb_call *call, const char *role_arn, const char **role_id)
+{
+    const char *p = strncmp(role_arn, "arn:aws:iam::", 13) == 0 ? role_arn + 13 : NULL;
+    if (!p || strspn(p, "0123456789") != 12 || strncmp(p + 12, ":role/", 6) != 0)
+        return NB_ENOTFOUND;
+    char account[13];
+    memcpy(account, p, 12);
+    account[12] = '\0';
+    nb_stmt *st = nb_sql(call, "UPDATE iam_entities SET last_used = ?, last_region = ?"
+                               " WHERE account = ? AND kind = 'role' AND arn = ?"
+                               " RETURNING id");
+    if (!st)
+        return NB_EINTERNAL;
+    nb_bind_double(st, 1, call->now);
+    nb_bind_text(st, 2, call->region);
+    nb_bind_text(st, 3, account);
+    nb_bind_text(st, 4, role_arn);
+    int rc = nb_step(st);
+    if (rc != NB_ROW)
+        return rc == NB_DONE ? NB_ENOTFOUND : NB_EINTERNAL;
+    const char *id = nb_arena_strdup(call->arena, nb_col_text(st, 0));
+    while (nb_step(st) == NB_ROW) /* finish the statement */
+        ;
+    if (role_id)
+        *role_id = id;
+    return id ? NB_OK : NB_ENOMEM;
+}
+
 static int
 exec3(nb_call *call, const char *sql, const char *a, const char *b)
 {

@@ -171,6 +171,8 @@ int iam_get_user(nb_call *call, const nb_value *in, nb_value *out);
 int iam_list_users(nb_call *call, const nb_value *in, nb_value *out);
 int iam_update_user(nb_call *call, const nb_value *in, nb_value *out);
 int iam_delete_user(nb_call *call, const nb_value *in, nb_value *out);
+int iam_put_user_permissions_boundary(nb_call *call, const nb_value *in, nb_value *out);
+int iam_delete_user_permissions_boundary(nb_call *call, const nb_value *in, nb_value *out);
 int iam_tag_user(nb_call *call, const nb_value *in, nb_value *out);
 int iam_untag_user(nb_call *call, const nb_value *in, nb_value *out);
 int iam_list_user_tags(nb_call *call, const nb_value *in, nb_value *out);
@@ -225,6 +227,12 @@ int iam_remove_client_id_from_open_id_connect_provider(nb_call *call, const nb_v
                                                        nb_value *out);
 int iam_update_open_id_connect_provider_thumbprint(nb_call *call, const nb_value *in,
                                                    nb_value *out);
+int iam_tag_instance_profile(nb_call *call, const nb_value *in, nb_value *out);
+int iam_untag_instance_profile(nb_call *call, const nb_value *in, nb_value *out);
+int iam_list_instance_profile_tags(nb_call *call, const nb_value *in, nb_value *out);
+int iam_tag_open_id_connect_provider(nb_call *call, const nb_value *in, nb_value *out);
+int iam_untag_open_id_connect_provider(nb_call *call, const nb_value *in, nb_value *out);
+int iam_list_open_id_connect_provider_tags(nb_call *call, const nb_value *in, nb_value *out);
 int iam_get_account_summary(nb_call *call, const nb_value *in, nb_value *out);
 
 #endif

@@ -497,3 +497,53 @@ iam_get_account_summary(nb_call *call, const nb_value *in, nb_value *out)
                                      " AND ? IS NULL AND ? IS NULL",
                                      NULL, NULL));
 }
+
+/* ---- Tags of instance profiles and OIDC providers ---------------------- */
+
+int
+iam_tag_instance_profile(nb_call *call, const nb_value *in, nb_value *out)
+{
+    iam_entity e;
+    int rc = profile_get(call, in, &e);
+    return rc ? rc : iam_tags_put(call, IAM_PROFILE, e.name, nb_get(in, "Tags"));
+}
+
+int
+iam_untag_instance_profile(nb_call *call, const nb_value *in, nb_value *out)
+{
+    iam_entity e;
+    int rc = profile_get(call, in, &e);
+    return rc ? rc : iam_tags_remove(call, IAM_PROFILE, e.name, nb_get(in, "TagKeys"));
+}
+
+int
+iam_list_instance_profile_tags(nb_call *call, const nb_value *in, nb_value *out)
+{
+    iam_entity e;
+    int rc = profile_get(call, in, &e);
+    return rc ? rc : iam_tags_list(call, IAM_PROFILE, e.name, in, out);
+}
+
+int
+iam_tag_open_id_connect_provider(nb_call *call, const nb_value *in, nb_value *out)
+{
+    oidc o;
+    int rc = oidc_get(call, nb_get_str(in, "OpenIDConnectProviderArn"), &o);
+    return rc ? rc : iam_tags_put(call, "oidc-provider", o.arn, nb_get(in, "Tags"));
+}
+
+int
+iam_untag_open_id_connect_provider(nb_call *call, const nb_value *in, nb_value *out)
+{
+    oidc o;
+    int rc = oidc_get(call, nb_get_str(in, "OpenIDConnectProviderArn"), &o);
+    return rc ? rc : iam_tags_remove(call, "oidc-provider", o.arn, nb_get(in, "TagKeys"));
+}
+
+int
+iam_list_open_id_connect_provider_tags(nb_call *call, const nb_value *in, nb_value *out)
+{
+    oidc o;
+    int rc = oidc_get(call, nb_get_str(in, "OpenIDConnectProviderArn"), &o);
+    return rc ? rc : iam_tags_list(call, "oidc-provider", o.arn, in, out);
+}

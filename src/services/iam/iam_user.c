@@ -270,6 +270,29 @@ user_get(nb_call *call, const nb_value *in, iam_entity *e)
 }
 
 int
+iam_put_user_permissions_boundary(nb_call *call, const nb_value *in, nb_value *out)
+{
+    iam_entity e;
+    int rc = user_get(call, in, &e);
+    rc = rc ? rc : iam_check_boundary(call, nb_get_str(in, "PermissionsBoundary"));
+    if (rc)
+        return rc;
+    e.boundary = nb_get_str(in, "PermissionsBoundary");
+    return iam_entity_insert(call, &e);
+}
+
+int
+iam_delete_user_permissions_boundary(nb_call *call, const nb_value *in, nb_value *out)
+{
+    iam_entity e;
+    int rc = user_get(call, in, &e);
+    if (rc)
+        return rc;
+    e.boundary = "";
+    return iam_entity_insert(call, &e);
+}
+
+int
 iam_tag_user(nb_call *call, const nb_value *in, nb_value *out)
 {
     iam_entity e;

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/arena.h"
 #include "core/base64.h"
@@ -343,6 +344,13 @@ iam_owner_drop(nb_call *call, const char *kind, const char *owner)
 int
 iam_tags_put(nb_call *call, const char *kind, const char *owner, const nb_value *tags)
 {
+    /* AWS: tag keys are case-insensitive; one request may not repeat one */
+    for (const nb_value *t = nb_first(tags); t; t = t->next)
+        for (const nb_value *u = t->next; u; u = u->next)
+            if (strcasecmp(nb_get_str(t, "Key"), nb_get_str(u, "Key")) == 0)
+                return nb_fail(call, "InvalidInput",
+                               "Duplicate tag keys found. Please note that "
+                               "Tag keys are case insensitive.");
     for (const nb_value *t = nb_first(tags); t; t = t->next) {
         nb_stmt *st = nb_sql(call, "INSERT INTO iam_tags (account, kind, owner, key, value)"
                                    " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE"
@@ -372,7 +380,7 @@ static int
 tags_fill(nb_call *call, const char *kind, const char *owner, nb_value *list, iam_page *pg)
 {
     nb_stmt *st = nb_sql(call, "SELECT key, value FROM iam_tags WHERE account = ? AND kind = ?"
-                               " AND owner = ? ORDER BY key");
+                               " AND owner = ? ORDER BY key COLLATE BINARY");
     if (!st)
         return NB_EINTERNAL;
     nb_bind_text(st, 1, call->account);

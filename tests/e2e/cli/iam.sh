@@ -83,6 +83,13 @@ is "list-role-tags: IsTruncated" "$(jget IsTruncated)" false
 aws_ok "untag-role" iam untag-role --role-name app-role --tag-keys env
 aws_ok "list-role-tags after untag" iam list-role-tags --role-name app-role
 is "untag-role: one tag left" "$(jget Tags)" '[{"Key":"team","Value":"web"}]'
+aws_error "tag-role: the same key twice, in two cases" InvalidInput \
+    "Duplicate tag keys found. Please note that Tag keys are case insensitive." \
+    iam tag-role --role-name app-role --tags Key=dup,Value=1 Key=DUP,Value=2
+aws_ok "tag-role: a key differing only by case replaces the value" iam tag-role \
+    --role-name app-role --tags Key=TEAM,Value=ops
+aws_ok "list-role-tags after the case-insensitive replace" iam list-role-tags --role-name app-role
+is "tag keys are case-insensitive" "$(jget Tags)" '[{"Key":"team","Value":"ops"}]'
 
 # --- Inline role policies
 
@@ -355,6 +362,13 @@ is "update-user: new ARN" "$(jget User.Arn)" "arn:aws:iam::$ACCT:user/ops/robert
 aws_error "update-user: new name taken" EntityAlreadyExists \
     "User with name alice already exists." \
     iam update-user --user-name robert --new-user-name alice
+aws_ok "put-user-permissions-boundary" iam put-user-permissions-boundary --user-name alice \
+    --permissions-boundary "$ADMIN"
+aws_ok "get-user shows the boundary" iam get-user --user-name alice
+is "user PermissionsBoundary" "$(jget User.PermissionsBoundary.PermissionsBoundaryArn)" "$ADMIN"
+aws_ok "delete-user-permissions-boundary" iam delete-user-permissions-boundary --user-name alice
+aws_ok "get-user without the boundary" iam get-user --user-name alice
+is "user boundary gone" "$(jget User.PermissionsBoundary)" ""
 aws_ok "tag-user" iam tag-user --user-name alice --tags Key=a,Value=1
 aws_ok "list-user-tags" iam list-user-tags --user-name alice
 is "list-user-tags" "$(jget Tags)" '[{"Key":"a","Value":"1"},{"Key":"dept","Value":"eng"}]'
@@ -516,6 +530,15 @@ is "create-instance-profile: no roles" "$(jget InstanceProfile.Roles)" '[]'
 aws_error "create-instance-profile: taken" EntityAlreadyExists \
     "Instance Profile web-ip already exists." \
     iam create-instance-profile --instance-profile-name web-ip
+aws_ok "tag-instance-profile" iam tag-instance-profile --instance-profile-name web-ip \
+    --tags Key=tier,Value=web
+aws_ok "list-instance-profile-tags" iam list-instance-profile-tags --instance-profile-name web-ip
+is "list-instance-profile-tags" "$(jget Tags)" '[{"Key":"tier","Value":"web"}]'
+aws_ok "untag-instance-profile" iam untag-instance-profile --instance-profile-name web-ip \
+    --tag-keys tier
+aws_ok "list-instance-profile-tags after untag" iam list-instance-profile-tags \
+    --instance-profile-name web-ip
+is "untag-instance-profile: none left" "$(jget Tags)" '[]'
 aws_ok "add-role-to-instance-profile" iam add-role-to-instance-profile \
     --instance-profile-name web-ip --role-name app-role
 aws_ok "create-role other" iam create-role --role-name other \
@@ -593,6 +616,16 @@ aws_ok "get-open-id-connect-provider" iam get-open-id-connect-provider \
 is "OIDC Url (without https://)" "$(jget Url)" token.actions.githubusercontent.com
 is "OIDC client ids" "$(jget ClientIDList)" '["sts.amazonaws.com","other-client"]'
 is "OIDC thumbprints" "$(jget ThumbprintList)" '["1111111111111111111111111111111111111111"]'
+aws_ok "tag-open-id-connect-provider" iam tag-open-id-connect-provider \
+    --open-id-connect-provider-arn "$OIDC" --tags Key=ci,Value=github
+aws_ok "list-open-id-connect-provider-tags" iam list-open-id-connect-provider-tags \
+    --open-id-connect-provider-arn "$OIDC"
+is "list-open-id-connect-provider-tags" "$(jget Tags)" '[{"Key":"ci","Value":"github"}]'
+aws_ok "untag-open-id-connect-provider" iam untag-open-id-connect-provider \
+    --open-id-connect-provider-arn "$OIDC" --tag-keys ci
+aws_ok "list-open-id-connect-provider-tags after untag" iam list-open-id-connect-provider-tags \
+    --open-id-connect-provider-arn "$OIDC"
+is "untag-open-id-connect-provider: none left" "$(jget Tags)" '[]'
 aws_ok "remove-client-id-from-open-id-connect-provider" \
     iam remove-client-id-from-open-id-connect-provider --open-id-connect-provider-arn "$OIDC" \
     --client-id sts.amazonaws.com

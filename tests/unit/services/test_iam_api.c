@@ -51,6 +51,13 @@ main(void)
     t_inteq(iam_role_attach(call, "Fn", BASIC), NB_OK, "attach an AWS managed policy");
     t_inteq(count(call, "SELECT COUNT(*) FROM iam_attached"), 2, "two attachments");
 
+    const char *rid = NULL;
+    t_inteq(iam_role_used(call, arn, &rid), NB_OK, "iam_role_used");
+    t_streq(rid, id, "... gives the RoleId");
+    t_inteq(iam_role_used(call, "arn:aws:iam::000000000000:role/other", NULL), NB_ENOTFOUND,
+            "iam_role_used of an unknown role");
+    t_inteq(count(call, "SELECT COUNT(*) FROM iam_entities WHERE last_region = 'eu-west-1'"), 1,
+            "RoleLastUsed region recorded");
     const char *got = NULL;
     t_inteq(iam_role_lookup(call, "FN", &got, NULL), NB_OK, "iam_role_lookup ignores case");
     t_streq(got, arn, "... and finds the role");
