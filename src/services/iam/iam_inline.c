@@ -223,6 +223,8 @@ iam_attached_list(nb_call *call, const char *kind, const char *owner, const nb_v
         const char *arn = nb_arena_strdup(call->arena, nb_col_text(st, 0));
         if (!arn)
             return NB_ENOMEM;
+        if (!strchr(arn, '/'))
+            continue; /* cannot happen: attach checks the ARN's form */
         const char *path = strstr(arn, ":policy");
         const char *name = strrchr(arn, '/');
         path = path ? nb_arena_strndup(call->arena, path + 7, (size_t)(name - path - 6)) : "/";

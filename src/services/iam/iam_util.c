@@ -345,12 +345,15 @@ int
 iam_tags_put(nb_call *call, const char *kind, const char *owner, const nb_value *tags)
 {
     /* AWS: tag keys are case-insensitive; one request may not repeat one */
-    for (const nb_value *t = nb_first(tags); t; t = t->next)
+    for (const nb_value *t = nb_first(tags); t; t = t->next) {
+        if (!nb_get_str(t, "Key")) /* the model requires it; C callers too */
+            return nb_fail(call, "InvalidInput", "A tag has no key.");
         for (const nb_value *u = t->next; u; u = u->next)
-            if (strcasecmp(nb_get_str(t, "Key"), nb_get_str(u, "Key")) == 0)
+            if (nb_get_str(u, "Key") && strcasecmp(nb_get_str(t, "Key"), nb_get_str(u, "Key")) == 0)
                 return nb_fail(call, "InvalidInput",
                                "Duplicate tag keys found. Please note that "
                                "Tag keys are case insensitive.");
+    }
     for (const nb_value *t = nb_first(tags); t; t = t->next) {
         nb_stmt *st = nb_sql(call, "INSERT INTO iam_tags (account, kind, owner, key, value)"
                                    " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE"
