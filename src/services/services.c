@@ -9,16 +9,22 @@
 extern const nb_service nb_dynamodb_service;
 extern const nb_service nb_dynamodbstreams_service;
 extern const nb_service nb_ecr_service;
+extern const nb_service nb_kms_service;
 extern const nb_service nb_s3_service;
 extern const nb_service nb_ssm_service;
 extern const nb_service nb_sqs_service;
 extern const nb_service nb_sts_service;
 
 const nb_service *const nb_services[] = {
-    &nb_dynamodb_service, &nb_dynamodbstreams_service,
-    &nb_ecr_service,      &nb_ssm_service,
-    &nb_s3_service,       &nb_sqs_service,
-    &nb_sts_service,      NULL,
+    &nb_dynamodb_service,
+    &nb_dynamodbstreams_service,
+    &nb_ecr_service,
+    &nb_kms_service,
+    &nb_ssm_service,
+    &nb_s3_service,
+    &nb_sqs_service,
+    &nb_sts_service,
+    NULL,
 };
 
 nb_handler
