@@ -4,11 +4,12 @@
  * schedule, key policy, rotation flag, aliases and tags, per account and
  * region; and the cryptography on them (Encrypt, Decrypt, ReEncrypt, data
  * keys, random bytes), done locally with AES-256-GCM and a key material
- * kept per KMS key in the store.
+ * kept per KMS key in the store; RSA and elliptic-curve key pairs with
+ * Sign, Verify, GetPublicKey and RSA encryption (kms_asym.c).
  *
- * Asymmetric and HMAC keys (Sign, Verify, GenerateMac, ...), multi-Region
- * keys, imported key material and custom key stores are not served:
- * CreateKey answers UnsupportedOperationException for them.
+ * HMAC, SM2 and ML-DSA keys, key agreement, multi-Region keys, imported
+ * key material and custom key stores are not served: CreateKey answers
+ * UnsupportedOperationException for them.
  *
  * The schema is below rather than in a .sql file, since the build embeds
  * no files.
@@ -35,6 +36,7 @@ static const nb_op ops[] = {
     {"GenerateRandom", kms_generate_random},
     {"GetKeyPolicy", kms_get_key_policy},
     {"GetKeyRotationStatus", kms_get_key_rotation_status},
+    {"GetPublicKey", kms_get_public_key},
     {"ListAliases", kms_list_aliases},
     {"ListKeyPolicies", kms_list_key_policies},
     {"ListKeys", kms_list_keys},
@@ -42,9 +44,11 @@ static const nb_op ops[] = {
     {"PutKeyPolicy", kms_put_key_policy},
     {"ReEncrypt", kms_re_encrypt},
     {"ScheduleKeyDeletion", kms_schedule_key_deletion},
+    {"Sign", kms_sign},
     {"TagResource", kms_tag_resource},
     {"UntagResource", kms_untag_resource},
     {"UpdateAlias", kms_update_alias},
+    {"Verify", kms_verify},
 };
 
 static const char schema[] =

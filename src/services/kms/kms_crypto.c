@@ -2,7 +2,8 @@
  * kms_crypto.c: the cryptographic operations on symmetric KMS keys:
  * Encrypt, Decrypt, ReEncrypt, GenerateDataKey(WithoutPlaintext) and
  * GenerateRandom, done locally with AES-256-GCM under the key material
- * each KMS key keeps in the store.
+ * each KMS key keeps in the store. Encrypt and Decrypt with an RSA
+ * ENCRYPT_DECRYPT key go to kms_asym.c.
  *
  * A ciphertext blob is nimbus's own format (AWS's is opaque too):
  *
@@ -205,6 +206,39 @@ encrypt_key(nb_call *call, const nb_value *in, const char *member, kms_key *k)
     return rc ? rc : kms_key_usable(call, k);
 }
 
+static int
+is_symmetric(const kms_key *k)
+{
+    return strcmp(k->spec, ALGORITHM) == 0;
+}
+
+/* Data keys and ReEncrypt need a symmetric encryption key. */
+static int
+symmetric_only(nb_call *call, const kms_key *k, const char *op)
+{
+    if (is_symmetric(k))
+        return NB_OK;
+    if (strcmp(k->usage, "ENCRYPT_DECRYPT") != 0)
+        return kms_bad_usage(call, k, op);
+    return nb_fail(call, "InvalidKeyUsageException", "%s key spec is %s which is not valid for %s.",
+                   k->arn, k->spec, op);
+}
+
+/* Encrypt and Decrypt with an asymmetric key: RSA with OAEP. */
+static int
+asym_crypt(nb_call *call, const nb_value *in, const kms_key *k, int enc, nb_value *out)
+{
+    const char *op = enc ? "Encrypt" : "Decrypt";
+    const char *alg = nb_get_str(in, "EncryptionAlgorithm");
+    if (strcmp(k->usage, "ENCRYPT_DECRYPT") != 0)
+        return kms_bad_usage(call, k, op);
+    int rc = dry_run(call, in);
+    if (rc)
+        return rc;
+    return enc ? kms_asym_encrypt(call, k, alg, nb_get(in, "Plaintext"), out)
+               : kms_asym_decrypt(call, k, alg, nb_get(in, "CiphertextBlob"), out);
+}
+
 int
 kms_encrypt(nb_call *call, const nb_value *in, nb_value *out)
 {
@@ -212,6 +246,8 @@ kms_encrypt(nb_call *call, const nb_value *in, nb_value *out)
     kms_key k;
     kms_bytes blob;
     int rc = encrypt_key(call, in, "KeyId", &k);
+    if (!rc && !is_symmetric(&k))
+        return asym_crypt(call, in, &k, 1, out);
     rc = rc ? rc : algorithm_ok(call, &k, nb_get_str(in, "EncryptionAlgorithm"));
     rc = rc ? rc : dry_run(call, in);
     rc = rc ? rc : seal(call, &k, nb_get(in, "EncryptionContext"), pt->u.s.p, pt->u.s.len, &blob);
@@ -225,8 +261,13 @@ kms_decrypt(nb_call *call, const nb_value *in, nb_value *out)
 {
     kms_key k;
     kms_bytes pt;
-    int rc = open_blob(call, nb_get(in, "CiphertextBlob"), nb_get_str(in, "KeyId"),
-                       nb_get(in, "EncryptionContext"), &k, &pt);
+    const char *key_id = nb_get_str(in, "KeyId");
+    /* An asymmetric key's ciphertext carries no key id: KeyId names it. */
+    int rc = key_id ? encrypt_key(call, in, "KeyId", &k) : NB_OK;
+    if (rc || (key_id && !is_symmetric(&k)))
+        return rc ? rc : asym_crypt(call, in, &k, 0, out);
+    rc = open_blob(call, nb_get(in, "CiphertextBlob"), nb_get_str(in, "KeyId"),
+                   nb_get(in, "EncryptionContext"), &k, &pt);
     rc = rc ? rc : algorithm_ok(call, &k, nb_get_str(in, "EncryptionAlgorithm"));
     rc = rc ? rc : dry_run(call, in);
     rc = rc ? rc : nb_set_str(out, "KeyId", k.arn);
@@ -243,6 +284,7 @@ kms_re_encrypt(nb_call *call, const nb_value *in, nb_value *out)
                        nb_get(in, "SourceEncryptionContext"), &src, &pt);
     rc = rc ? rc : algorithm_ok(call, &src, nb_get_str(in, "SourceEncryptionAlgorithm"));
     rc = rc ? rc : encrypt_key(call, in, "DestinationKeyId", &dst);
+    rc = rc ? rc : symmetric_only(call, &dst, "ReEncrypt");
     rc = rc ? rc : algorithm_ok(call, &dst, nb_get_str(in, "DestinationEncryptionAlgorithm"));
     rc = rc ? rc : dry_run(call, in);
     rc = rc ? rc : seal(call, &dst, nb_get(in, "DestinationEncryptionContext"), pt.p, pt.n, &blob);
@@ -264,6 +306,9 @@ data_key(nb_call *call, const nb_value *in, nb_value *out, int plain)
     kms_key k;
     kms_bytes blob;
     int rc = encrypt_key(call, in, "KeyId", &k);
+    rc = rc ? rc
+            : symmetric_only(call, &k,
+                             plain ? "GenerateDataKey" : "GenerateDataKeyWithoutPlaintext");
     if (rc)
         return rc;
     if (!spec == !has_n)

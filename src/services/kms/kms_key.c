@@ -1,5 +1,5 @@
 /*
- * kms_key.c: KMS keys: creating them (symmetric only), finding them by
+ * kms_key.c: KMS keys: creating them, finding them by
  * key id, key ARN, alias name or alias ARN, describing and listing them,
  * their states (enabled, disabled, pending deletion), the key policy,
  * tags and the rotation flag.
@@ -12,7 +12,8 @@
  * API_ListResourceTags.html, API_EnableKeyRotation.html,
  * API_GetKeyRotationStatus.html) and
  * https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html.
- * Error texts are AWS's as LocalStack's snapshot tests against AWS
+ * Key pairs (RSA, ECC) are made in kms_asym.c. Error texts are AWS's as
+ * LocalStack's snapshot tests against AWS
  * (tests/aws/services/kms/test_kms.snapshot.json) record them.
  */
 #include <ctype.h>
@@ -103,9 +104,14 @@ kms_key_load(nb_call *call, const char *id, kms_key *k)
     k->pending_days = nb_col_int(st, 7);
     k->rotation = (int)nb_col_int(st, 8);
     k->rotation_days = nb_col_int(st, 9);
-    if (NB_NEVER(nb_col_bytes(st, 10) != KMS_KEY_BYTES))
+    k->material_len = nb_col_bytes(st, 10);
+    unsigned char *m = nb_arena_alloc(call->arena, k->material_len + 1);
+    if (!m)
+        return NB_ENOMEM;
+    memcpy(m, nb_col_blob(st, 10), k->material_len);
+    k->material = m;
+    if (NB_NEVER(strcmp(k->spec, "SYMMETRIC_DEFAULT") == 0 && k->material_len != KMS_KEY_BYTES))
         return NB_EINTERNAL;
-    memcpy(k->material, nb_col_blob(st, 10), KMS_KEY_BYTES);
     return k->state && k->arn ? NB_OK : NB_ENOMEM;
 }
 
@@ -198,8 +204,12 @@ key_metadata(nb_call *call, nb_value *m, const kms_key *k)
     rc = rc ? rc : nb_set_str(m, "KeyManager", "CUSTOMER");
     rc = rc ? rc : nb_set_str(m, "CustomerMasterKeySpec", k->spec);
     rc = rc ? rc : nb_set_str(m, "KeySpec", k->spec);
-    nb_value *algs = rc ? NULL : nb_set_list(m, "EncryptionAlgorithms");
-    rc = rc ? rc : algs ? nb_list_add_str(algs, "SYMMETRIC_DEFAULT") : NB_ENOMEM;
+    if (!rc && strcmp(k->spec, "SYMMETRIC_DEFAULT") != 0) {
+        rc = kms_asym_algorithms_out(k, m);
+    } else if (!rc) {
+        nb_value *algs = nb_set_list(m, "EncryptionAlgorithms");
+        rc = algs ? nb_list_add_str(algs, "SYMMETRIC_DEFAULT") : NB_ENOMEM;
+    }
     rc = rc ? rc : nb_set_bool(m, "MultiRegion", 0);
     if (!rc && pending)
         rc = nb_set_int(m, "PendingDeletionWindowInDays", k->pending_days);
@@ -273,7 +283,7 @@ insert_key(nb_call *call, const kms_key *k)
     nb_bind_text(st, 7, k->spec);
     nb_bind_text(st, 8, k->policy);
     nb_bind_int(st, 9, k->rotation_days);
-    nb_bind_blob(st, 10, k->material, KMS_KEY_BYTES);
+    nb_bind_blob(st, 10, k->material, k->material_len);
     return nb_step(st) == NB_DONE ? NB_OK : NB_EINTERNAL;
 }
 
@@ -286,15 +296,22 @@ check_create(nb_call *call, const nb_value *in, const char **spec, const char **
     const char *s = nb_get_str(in, "KeySpec"), *cmk = nb_get_str(in, "CustomerMasterKeySpec");
     const char *origin = nb_get_str(in, "Origin");
     *spec = s ? s : cmk ? cmk : "SYMMETRIC_DEFAULT";
-    *usage = nb_get_str(in, "KeyUsage") ? nb_get_str(in, "KeyUsage") : "ENCRYPT_DECRYPT";
-    if (strcmp(*spec, "SYMMETRIC_DEFAULT") != 0)
+    *usage = nb_get_str(in, "KeyUsage");
+    int symmetric = strcmp(*spec, "SYMMETRIC_DEFAULT") == 0;
+    if (!symmetric && !kms_asym_spec_ok(*spec))
         return nb_fail(call, "UnsupportedOperationException",
-                       "KeySpec %s is not supported: nimbus serves symmetric encryption keys "
-                       "(SYMMETRIC_DEFAULT) only.",
+                       "KeySpec %s is not supported: nimbus serves SYMMETRIC_DEFAULT, RSA and "
+                       "ECC (NIST and secp256k1) keys only.",
                        *spec);
-    if (strcmp(*usage, "ENCRYPT_DECRYPT") != 0)
+    if (!symmetric && !*usage)
         return nb_fail(call, "ValidationException",
-                       "KeyUsage %s is not compatible with KeySpec SYMMETRIC_DEFAULT", *usage);
+                       "You must specify a KeyUsage value for all KMS keys except for symmetric "
+                       "encryption keys.");
+    if (!*usage)
+        *usage = "ENCRYPT_DECRYPT";
+    if (symmetric ? strcmp(*usage, "ENCRYPT_DECRYPT") != 0 : !kms_asym_usage_ok(*spec, *usage))
+        return nb_fail(call, "ValidationException", "KeyUsage %s is not compatible with KeySpec %s",
+                       *usage, *spec);
     if (origin && strcmp(origin, "AWS_KMS") != 0)
         return nb_fail(call, "UnsupportedOperationException",
                        "Origin %s is not supported: nimbus serves keys with origin AWS_KMS only.",
@@ -325,8 +342,17 @@ kms_create_key(nb_call *call, const nb_value *in, nb_value *out)
         return NB_ENOMEM;
     if (nb_get_str(in, "Policy") && (rc = policy_ok(call, k.policy)))
         return rc;
-    if (RAND_bytes(k.material, KMS_KEY_BYTES) != 1)
-        return NB_EINTERNAL;
+    if (strcmp(k.spec, "SYMMETRIC_DEFAULT") == 0) {
+        unsigned char *m = nb_arena_alloc(call->arena, KMS_KEY_BYTES);
+        if (!m)
+            return NB_ENOMEM;
+        if (RAND_bytes(m, KMS_KEY_BYTES) != 1)
+            return NB_EINTERNAL;
+        k.material = m;
+        k.material_len = KMS_KEY_BYTES;
+    } else if ((rc = kms_asym_generate(call, k.spec, &k.material, &k.material_len))) {
+        return rc;
+    }
     if ((rc = insert_key(call, &k)) || (rc = put_tags(call, k.id, nb_get(in, "Tags"))))
         return rc;
     return key_metadata(call, nb_set_struct(out, "KeyMetadata"), &k);
@@ -580,6 +606,12 @@ set_rotation(nb_call *call, const nb_value *in, int on)
     rc = rc ? rc : kms_key_usable(call, &k);
     if (rc)
         return rc;
+    if (strcmp(k.spec, "SYMMETRIC_DEFAULT") != 0)
+        /* AWS: automatic rotation is for symmetric encryption keys only
+         * (rotate-keys.html). */
+        return nb_fail(call, "UnsupportedOperationException",
+                       "%s key spec is %s which is not valid for automatic key rotation.", k.arn,
+                       k.spec);
     if (on && (days < ROTATION_MIN || days > ROTATION_MAX))
         return nb_fail(call, "ValidationException",
                        "1 validation error detected: Value '%lld' at 'rotationPeriodInDays' "

@@ -35,8 +35,11 @@ like "CreationDate" "$(jget KeyMetadata.CreationDate)" '^20[0-9]{2}-'
 aws_ok "create-key with --customer-master-key-spec" kms create-key \
     --customer-master-key-spec SYMMETRIC_DEFAULT --key-usage ENCRYPT_DECRYPT
 KEY2=$(jget KeyMetadata.KeyId)
-aws_error "create-key RSA_2048: UnsupportedOperationException" UnsupportedOperationException "" \
-    kms create-key --key-spec RSA_2048 --key-usage SIGN_VERIFY
+aws_error "create-key HMAC_256: UnsupportedOperationException" UnsupportedOperationException "" \
+    kms create-key --key-spec HMAC_256 --key-usage GENERATE_VERIFY_MAC
+aws_error "create-key RSA without KeyUsage: ValidationException" ValidationException \
+    "You must specify a KeyUsage value for all KMS keys except for symmetric encryption keys." \
+    kms create-key --key-spec RSA_2048
 aws_error "create-key symmetric SIGN_VERIFY: ValidationException" ValidationException \
     "KeyUsage SIGN_VERIFY is not compatible with KeySpec SYMMETRIC_DEFAULT" \
     kms create-key --key-usage SIGN_VERIFY
@@ -237,3 +240,55 @@ aws_ok "describe after cancel" kms describe-key --key-id "$KEY"
 is "a canceled deletion leaves the key Disabled" "$(jget KeyMetadata.KeyState)" Disabled
 aws_error "cancel-key-deletion of a key not pending" KMSInvalidStateException "" \
     kms cancel-key-deletion --key-id "$KEY"
+
+# --- Asymmetric keys: ECC and RSA signing, RSA encryption
+
+aws_ok "create-key ECC_NIST_P256 SIGN_VERIFY" kms create-key --key-spec ECC_NIST_P256 \
+    --key-usage SIGN_VERIFY
+EC=$(jget KeyMetadata.KeyId)
+is "ECC signing algorithms" "$(jget KeyMetadata.SigningAlgorithms)" '["ECDSA_SHA_256"]'
+if jget KeyMetadata.EncryptionAlgorithms >/dev/null; then
+    not_ok "a signing key lists no EncryptionAlgorithms" "$OUT"
+else ok "a signing key lists no EncryptionAlgorithms"; fi
+aws_error "ECC key for ENCRYPT_DECRYPT" ValidationException \
+    "KeyUsage ENCRYPT_DECRYPT is not compatible with KeySpec ECC_NIST_P256" \
+    kms create-key --key-spec ECC_NIST_P256 --key-usage ENCRYPT_DECRYPT
+printf 'sign me' >"$T/msg.txt"
+aws_ok "sign ECDSA_SHA_256" kms sign --key-id "$EC" --message "fileb://$T/msg.txt" \
+    --signing-algorithm ECDSA_SHA_256
+jget Signature | base64 -d >"$T/sig.bin"
+aws_ok "verify" kms verify --key-id "$EC" --message "fileb://$T/msg.txt" \
+    --signing-algorithm ECDSA_SHA_256 --signature "fileb://$T/sig.bin"
+is "SignatureValid" "$(jget SignatureValid)" true
+aws_ok "get-public-key" kms get-public-key --key-id "$EC"
+jget PublicKey | base64 -d >"$T/pub.der"
+run_ok "openssl checks the signature with the public key" openssl dgst -sha256 -keyform DER \
+    -verify "$T/pub.der" -signature "$T/sig.bin" "$T/msg.txt"
+printf 'other' >"$T/msg2.txt"
+aws_error "verify another message: KMSInvalidSignatureException" KMSInvalidSignatureException "" \
+    kms verify --key-id "$EC" --message "fileb://$T/msg2.txt" \
+    --signing-algorithm ECDSA_SHA_256 --signature "fileb://$T/sig.bin"
+aws_error "sign with a digest of the wrong length" ValidationException \
+    "Digest is invalid length for algorithm ECDSA_SHA_256." \
+    kms sign --key-id "$EC" --message "fileb://$T/msg.txt" --message-type DIGEST \
+    --signing-algorithm ECDSA_SHA_256
+aws_error "encrypt with a signing key" InvalidKeyUsageException \
+    "$ARN_PREFIX:key/$EC key usage is SIGN_VERIFY which is not valid for Encrypt." \
+    kms encrypt --key-id "$EC" --plaintext "fileb://$T/plain.txt"
+aws_error "sign with a symmetric key" InvalidKeyUsageException \
+    "$ARN_PREFIX:key/$KEY2 key usage is ENCRYPT_DECRYPT which is not valid for Sign." \
+    kms sign --key-id "$KEY2" --message "fileb://$T/msg.txt" --signing-algorithm ECDSA_SHA_256
+aws_ok "create-key RSA_2048 ENCRYPT_DECRYPT" kms create-key --key-spec RSA_2048 \
+    --key-usage ENCRYPT_DECRYPT
+RSA=$(jget KeyMetadata.KeyId)
+is "RSA encryption algorithms" "$(jget KeyMetadata.EncryptionAlgorithms)" \
+    '["RSAES_OAEP_SHA_1","RSAES_OAEP_SHA_256"]'
+aws_ok "encrypt RSAES_OAEP_SHA_256" kms encrypt --key-id "$RSA" \
+    --plaintext "fileb://$T/plain.txt" --encryption-algorithm RSAES_OAEP_SHA_256
+jget CiphertextBlob | base64 -d >"$T/rsa.bin"
+run_ok "decrypt RSAES_OAEP_SHA_256" awsv2 kms decrypt --key-id "$RSA" \
+    --ciphertext-blob "fileb://$T/rsa.bin" --encryption-algorithm RSAES_OAEP_SHA_256 \
+    --output text --query Plaintext
+is "RSA round trip" "$(printf '%s' "$OUT" | base64 -d)" "the secret"
+aws_error "generate-data-key with an RSA key" InvalidKeyUsageException "" \
+    kms generate-data-key --key-id "$RSA" --key-spec AES_256

@@ -53,9 +53,12 @@ test('CreateKey: a symmetric key with the default policy', { skip }, async () =>
 
 test('CreateKey: unsupported and invalid requests', { skip }, async () => {
   let err = await awsError(() =>
-    send('CreateKeyCommand', { KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' }));
+    send('CreateKeyCommand', { KeySpec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC' }));
   assert.equal(err.name, 'UnsupportedOperationException');
   assert.equal(err.$metadata.httpStatusCode, 400);
+  err = await awsError(() => send('CreateKeyCommand', { KeySpec: 'ECC_NIST_P384' }));
+  assertAwsError(err, 'ValidationException', 400,
+    'You must specify a KeyUsage value for all KMS keys except for symmetric encryption keys.');
   err = await awsError(() => send('CreateKeyCommand', { KeyUsage: 'SIGN_VERIFY' }));
   assertAwsError(err, 'ValidationException', 400,
     'KeyUsage SIGN_VERIFY is not compatible with KeySpec SYMMETRIC_DEFAULT');
@@ -234,6 +237,65 @@ test('States: disabled, pending deletion, canceled', { skip }, async () => {
     'Disabled');
   const other = await send('ListKeysCommand', {}, { region: 'eu-west-1' });
   assert.deepEqual(other.Keys, []);
+});
+
+test('Asymmetric keys: Sign and Verify (RSA, ECC), GetPublicKey, RSA OAEP', { skip }, async () => {
+  const crypto = await import('node:crypto');
+  const cases = [
+    ['RSA_2048', 'RSASSA_PSS_SHA_256', { padding: crypto.constants.RSA_PKCS1_PSS_PADDING,
+      saltLength: 32 }, 'sha256'],
+    ['RSA_3072', 'RSASSA_PKCS1_V1_5_SHA_384', {}, 'sha384'],
+    ['ECC_NIST_P384', 'ECDSA_SHA_384', {}, 'sha384'],
+    ['ECC_SECG_P256K1', 'ECDSA_SHA_256', {}, 'sha256'],
+  ];
+  for (const [spec, alg, opts, hash] of cases) {
+    const k = (await send('CreateKeyCommand', { KeySpec: spec, KeyUsage: 'SIGN_VERIFY' }))
+      .KeyMetadata;
+    assert.equal(k.KeySpec, spec);
+    assert.ok(k.SigningAlgorithms.includes(alg), `${spec}: ${k.SigningAlgorithms}`);
+    const message = enc.encode(`message for ${spec}`);
+    const s = await send('SignCommand', { KeyId: k.KeyId, Message: message,
+      SigningAlgorithm: alg });
+    assert.equal(s.SigningAlgorithm, alg);
+    assert.equal(s.KeyId, k.Arn);
+    const v = await send('VerifyCommand', { KeyId: k.KeyId, Message: message,
+      Signature: s.Signature, SigningAlgorithm: alg });
+    assert.equal(v.SignatureValid, true);
+    const pub = await send('GetPublicKeyCommand', { KeyId: k.KeyId });
+    assert.equal(pub.KeySpec, spec);
+    assert.equal(pub.KeyUsage, 'SIGN_VERIFY');
+    const key = crypto.createPublicKey({ key: Buffer.from(pub.PublicKey), format: 'der',
+      type: 'spki' });
+    assert.ok(crypto.verify(hash, message, { key, ...opts }, Buffer.from(s.Signature)),
+      `${spec}: node:crypto verifies the signature`);
+    const digest = crypto.createHash(hash).update(message).digest();
+    const sd = await send('SignCommand', { KeyId: k.KeyId, Message: digest,
+      MessageType: 'DIGEST', SigningAlgorithm: alg });
+    const vd = await send('VerifyCommand', { KeyId: k.KeyId, Message: message,
+      Signature: sd.Signature, SigningAlgorithm: alg });
+    assert.equal(vd.SignatureValid, true, `${spec}: DIGEST signature verifies the RAW message`);
+    const err = await awsError(() => send('VerifyCommand', { KeyId: k.KeyId,
+      Message: enc.encode('tampered'), Signature: s.Signature, SigningAlgorithm: alg }));
+    assert.equal(err.name, 'KMSInvalidSignatureException');
+  }
+  const rsa = (await send('CreateKeyCommand', { KeySpec: 'RSA_2048',
+    KeyUsage: 'ENCRYPT_DECRYPT' })).KeyMetadata;
+  assert.deepEqual(rsa.EncryptionAlgorithms, ['RSAES_OAEP_SHA_1', 'RSAES_OAEP_SHA_256']);
+  const pub = await send('GetPublicKeyCommand', { KeyId: rsa.KeyId });
+  const ct = crypto.publicEncrypt({ key: Buffer.from(pub.PublicKey), format: 'der', type: 'spki',
+    padding: crypto.constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, Buffer.from('hi rsa'));
+  const d = await send('DecryptCommand', { KeyId: rsa.KeyId, CiphertextBlob: ct,
+    EncryptionAlgorithm: 'RSAES_OAEP_SHA_256' });
+  assert.equal(dec.decode(d.Plaintext), 'hi rsa');
+  const e = await send('EncryptCommand', { KeyId: rsa.KeyId, Plaintext: enc.encode('back'),
+    EncryptionAlgorithm: 'RSAES_OAEP_SHA_1' });
+  const d2 = await send('DecryptCommand', { KeyId: rsa.KeyId, CiphertextBlob: e.CiphertextBlob,
+    EncryptionAlgorithm: 'RSAES_OAEP_SHA_1' });
+  assert.equal(dec.decode(d2.Plaintext), 'back');
+  const err = await awsError(() => send('SignCommand', { KeyId: rsa.KeyId,
+    Message: enc.encode('x'), SigningAlgorithm: 'RSASSA_PSS_SHA_256' }));
+  assertAwsError(err, 'InvalidKeyUsageException', 400,
+    `${rsa.Arn} key usage is ENCRYPT_DECRYPT which is not valid for Sign.`);
 });
 
 nimbus.checkExit();
