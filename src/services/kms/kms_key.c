@@ -134,6 +134,15 @@ alias_not_found(nb_call *call, const char *name)
                    call->region, call->account, name);
 }
 
+/* raw is a KMS ARN naming a Region other than the caller's. */
+static int
+other_region(nb_call *call, const char *raw)
+{
+    const char *colon = strncmp(raw, "arn:aws:kms:", 12) == 0 ? strchr(raw + 12, ':') : NULL;
+    size_t n = colon ? (size_t)(colon - (raw + 12)) : 0;
+    return colon && (n != strlen(call->region) || strncmp(raw + 12, call->region, n) != 0);
+}
+
 int
 kms_key_find(nb_call *call, const char *raw, int flags, kms_key *k)
 {
@@ -148,8 +157,12 @@ kms_key_find(nb_call *call, const char *raw, int flags, kms_key *k)
             id = rest + 4;
         else if (strncmp(rest, "alias/", 6) == 0)
             alias = rest;
+    } else if (other_region(call, raw)) {
+        /* AWS: a key ARN of another Region (LocalStack's AWS snapshot). */
+        return nb_fail(call, "NotFoundException", "Invalid arn %.*s",
+                       (int)(strchr(raw + 12, ':') - (raw + 12)), raw + 12);
     } else if (strncmp(raw, "arn:", 4) == 0) {
-        /* Another account or region: nothing of it is here. */
+        /* Another account: nothing of it is here. */
         return nb_fail(call, "NotFoundException", "Key '%s' does not exist", raw);
     } else if (strncmp(raw, "alias/", 6) == 0) {
         alias = raw;

@@ -56,6 +56,8 @@ is "by ARN" "$(jget KeyMetadata.KeyId)" "$KEY"
 aws_error "describe-key of a missing key: NotFoundException" NotFoundException \
     "Key '$ARN_PREFIX:key/00000000-0000-0000-0000-000000000000' does not exist" \
     kms describe-key --key-id 00000000-0000-0000-0000-000000000000
+aws_error "describe-key of a key ARN in another region" NotFoundException \
+    "Invalid arn eu-west-1" kms describe-key --key-id "arn:aws:kms:eu-west-1:$ACCT:key/$KEY"
 aws_error "describe-key of a malformed id" NotFoundException "Invalid keyId 'key_id'" \
     kms describe-key --key-id key_id
 
