@@ -57,7 +57,9 @@ SOURCES = {
 SERVICES = [
     ("dynamodb", "dynamodb", "2012-08-10", "botocore"),
     ("dynamodbstreams", "dynamodbstreams", "2012-08-10", "botocore"),
+    ("ecr", "ecr", "2015-09-21", "botocore"),
     ("iam", "iam", "2010-05-08", "botocore"),
+    ("kms", "kms", "2014-11-01", "botocore"),
     ("s3", "s3", "2006-03-01", "botocore"),
     ("sqs", "sqs", "2012-11-05", "botocore"),
     ("sqs_query", "sqs", "2012-11-05", "botocore"),

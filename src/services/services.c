@@ -8,7 +8,9 @@
 
 extern const nb_service nb_dynamodb_service;
 extern const nb_service nb_dynamodbstreams_service;
+extern const nb_service nb_ecr_service;
 extern const nb_service nb_iam_service;
+extern const nb_service nb_kms_service;
 extern const nb_service nb_s3_service;
 extern const nb_service nb_ssm_service;
 extern const nb_service nb_sqs_service;
@@ -17,7 +19,9 @@ extern const nb_service nb_sts_service;
 const nb_service *const nb_services[] = {
     &nb_dynamodb_service,
     &nb_dynamodbstreams_service,
+    &nb_ecr_service,
     &nb_iam_service, /* global: keyed by account only */
+    &nb_kms_service,
     &nb_ssm_service,
     &nb_s3_service,
     &nb_sqs_service,
