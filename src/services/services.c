@@ -17,15 +17,15 @@ extern const nb_service nb_sqs_service;
 extern const nb_service nb_sts_service;
 
 const nb_service *const nb_services[] = {
-    &nb_dynamodb_service,
-    &nb_dynamodbstreams_service,
-    &nb_ecr_service,
-    &nb_iam_service, /* global: keyed by account only */
-    &nb_kms_service,
-    &nb_ssm_service,
-    &nb_s3_service,
-    &nb_sqs_service,
-    &nb_sts_service,
+    &nb_dynamodb_service,        /* awsJson1_0 */
+    &nb_dynamodbstreams_service, /* awsJson1_0 */
+    &nb_ecr_service,             /* awsJson1_1 */
+    &nb_iam_service,             /* awsQuery; global: keyed by account only */
+    &nb_kms_service,             /* awsJson1_1 */
+    &nb_ssm_service,             /* awsJson1_1 */
+    &nb_s3_service,              /* restXml; takes what no other service claims */
+    &nb_sqs_service,             /* awsJson1_0 and awsQuery */
+    &nb_sts_service,             /* awsQuery */
     NULL,
 };
 
