@@ -19,6 +19,7 @@
 #include "core/digest.h"
 #include "core/json.h"
 #include "core/value.h"
+#include "services/iam/iam.h"
 #include "sts_int.h"
 
 /* A session token: opaque to clients; random bytes in base64, about the
@@ -37,8 +38,8 @@ new_session_token(nb_call *call)
     return t;
 }
 
-/* A stable unique id for a role ARN ("AROA" + 17 characters), until IAM
- * keeps real role ids. */
+/* A stable unique id ("AROA" + 17 characters) for a role ARN that IAM
+ * does not know. */
 static const char *
 role_id(nb_call *call, const char *role_arn)
 {
@@ -110,7 +111,12 @@ assumed_role(nb_call *call, const nb_value *in, nb_value *out, int64_t dflt_seco
     parse_role_arn(call, arn, account, &name);
     const char *sarn =
         nb_arena_printf(call->arena, "arn:aws:sts::%s:assumed-role/%s/%s", account, name, session);
-    const char *rid = role_id(call, arn);
+    /* The role's own RoleId when IAM has it (and its RoleLastUsed moves);
+     * a made-up stable one when the role was never created (the CDK
+     * assumes bootstrap roles that may not exist). */
+    const char *rid = NULL;
+    if (iam_role_used(call, arn, &rid) != NB_OK || !rid)
+        rid = role_id(call, arn);
     if (!sarn || !rid)
         return NB_ENOMEM;
     int rc = issue(call, account, sarn, nb_get_int(in, "DurationSeconds", dflt_seconds), out);
@@ -227,7 +233,12 @@ sts_get_caller_identity(nb_call *call, const nb_value *in, nb_value *out)
             char role_arn[512];
             snprintf(role_arn, sizeof(role_arn), "arn:aws:iam::%s:role/%.*s", c.account,
                      (int)(session - 1 - (ar + 14)), ar + 14);
-            user_id = nb_arena_printf(call->arena, "%s:%s", role_id(call, role_arn), session);
+            const char *rid = NULL, *rarn = NULL;
+            char rname[256];
+            snprintf(rname, sizeof(rname), "%.*s", (int)(session - 1 - (ar + 14)), ar + 14);
+            if (iam_role_lookup(call, rname, &rarn, &rid) != NB_OK || !rid)
+                rid = role_id(call, role_arn);
+            user_id = nb_arena_printf(call->arena, "%s:%s", rid, session);
         } else if (strstr(arn, ":federated-user/")) {
             user_id = nb_arena_printf(call->arena, "%s:%s", c.account, strrchr(arn, '/') + 1);
         }

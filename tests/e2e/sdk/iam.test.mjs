@@ -179,4 +179,34 @@ test('ListRoles pages with Marker and MaxItems', async () => {
   assert.equal(last.Marker, undefined);
 });
 
+
+// AWS: AssumeRole's AssumedRoleUser.AssumedRoleId is "<RoleId>:<session>",
+// and GetCallerIdentity's UserId is the same for the session's keys
+// (https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumedRoleUser.html);
+// RoleLastUsed moves once the role is assumed.
+test('STS AssumeRole carries the RoleId IAM gave the role', async () => {
+  const { STSClient, AssumeRoleCommand, GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
+  const trust = JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'sts:AssumeRole' }],
+  });
+  const made = await iam().send(new CreateRoleCommand({ RoleName: 'sts-linked', AssumeRolePolicyDocument: trust }));
+  const roleId = made.Role.RoleId;
+  const sts = new STSClient(nimbus.config());
+  const got = await sts.send(new AssumeRoleCommand({ RoleArn: made.Role.Arn, RoleSessionName: 's1' }));
+  assert.equal(got.AssumedRoleUser.AssumedRoleId, `${roleId}:s1`);
+  const as = new STSClient(nimbus.config({
+    credentials: {
+      accessKeyId: got.Credentials.AccessKeyId,
+      secretAccessKey: got.Credentials.SecretAccessKey,
+      sessionToken: got.Credentials.SessionToken,
+    },
+  }));
+  const me = await as.send(new GetCallerIdentityCommand({}));
+  assert.equal(me.UserId, `${roleId}:s1`);
+  const role = await iam().send(new GetRoleCommand({ RoleName: 'sts-linked' }));
+  assert.ok(role.Role.RoleLastUsed?.LastUsedDate instanceof Date, 'RoleLastUsed.LastUsedDate is set');
+  assert.equal(role.Role.RoleLastUsed.Region, 'us-east-1');
+});
+
 nimbus.checkExit();
