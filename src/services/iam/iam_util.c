@@ -297,8 +297,8 @@ static const char *const rename_sql[] = {
     "UPDATE iam_tags SET owner = ?4 WHERE account = ?1 AND kind = ?2 AND owner = ?3",
     "UPDATE iam_links SET parent = ?4 WHERE account = ?1 AND kind = ?2 AND parent = ?3",
     /* a renamed user stays in its groups */
-    "UPDATE iam_links SET child = ?4 WHERE account = ?1 AND ?2 = 'user' AND kind = 'group'"
-    " AND child = ?3",
+    ("UPDATE iam_links SET child = ?4 WHERE account = ?1 AND ?2 = 'user' AND kind = 'group'"
+     " AND child = ?3"),
 };
 
 static const char *const drop_sql[] = {
