@@ -15,6 +15,7 @@
 #include "core/base64.h"
 #include "core/buf.h"
 #include "core/call.h"
+#include "core/ids.h"
 #include "core/json.h"
 #include "core/limits.h"
 #include "core/mem.h"
@@ -197,6 +198,19 @@ s3_url_encode(nb_call *call, const char *s)
     }
     *p = '\0';
     return d;
+}
+
+const char *
+s3_random_id(nb_call *call, size_t n)
+{
+    static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._";
+    char *s = nb_arena_alloc(call->arena, n + 1);
+    if (!s)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        s[i] = a[nb_ids_rand() % 64];
+    s[n] = '\0';
+    return s;
 }
 
 const char *

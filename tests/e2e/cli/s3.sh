@@ -227,6 +227,182 @@ aws_ok "s3 rm --recursive" s3 rm --recursive s3://euro-bkt --region eu-west-1
 aws_ok "s3 rb" s3 rb s3://euro-bkt --region eu-west-1
 aws_ok "delete-object of a missing key succeeds" s3api delete-object --bucket "$B" --key nope
 
+# --- Multipart uploads
+# AWS: API_CompleteMultipartUpload.html, ErrorResponses.html; the ETag of
+# a multipart object is the MD5 of the parts' binary MD5s, "-", the count
+# (userguide/checking-object-integrity.html).
+
+M=mp-bkt
+aws_ok "mb for multipart" s3 mb "s3://$M"
+head -c 20000000 /dev/urandom >"$W/big.bin"
+# the CLI's default part size is 8 MiB: 3 parts
+BIG_ETAG=$(python3 -c '
+import hashlib, sys
+d = open(sys.argv[1], "rb").read()
+ps = [d[i:i + 8388608] for i in range(0, len(d), 8388608)]
+print("\"%s-%d\"" % (hashlib.md5(b"".join(hashlib.md5(p).digest() for p in ps)).hexdigest(), len(ps)))
+' "$W/big.bin")
+aws_ok "s3 cp of 20 MB goes multipart" s3 cp "$W/big.bin" "s3://$M/dir/big.bin" --only-show-errors
+aws_ok "head-object of the multipart object" s3api head-object --bucket "$M" --key dir/big.bin
+is "multipart ETag: md5 of the part md5s, -3" "$(jget ETag)" "$BIG_ETAG"
+is "multipart ContentLength" "$(jget ContentLength)" 20000000
+aws_ok "s3 cp back" s3 cp "s3://$M/dir/big.bin" "$W/big.out" --only-show-errors
+run_ok "the bytes round-trip" cmp "$W/big.bin" "$W/big.out"
+aws_ok "head-object --part-number 2" s3api head-object --bucket "$M" --key dir/big.bin \
+    --part-number 2
+is "part 2: x-amz-mp-parts-count" "$(jget PartsCount)" 3
+is "part 2: its length" "$(jget ContentLength)" 8388608
+aws_ok "get-object --part-number 3" s3api get-object --bucket "$M" --key dir/big.bin \
+    --part-number 3 "$W/part3"
+is "part 3: ContentRange" "$(jget ContentRange)" "bytes 16777216-19999999/20000000"
+run_ok "part 3: the last bytes" cmp "$W/part3" <(tail -c 3222784 "$W/big.bin")
+aws_error "get-object --part-number 4: InvalidPartNumber" InvalidPartNumber \
+    "The requested partnumber is not satisfiable" \
+    s3api get-object --bucket "$M" --key dir/big.bin --part-number 4 "$W/x"
+aws_ok "s3 ls" s3 ls "s3://$M/dir/"
+like "s3 ls shows the size" "$OUT" '20000000 big.bin'
+
+head -c 5242880 /dev/urandom >"$W/p5m"
+printf 'the end' >"$W/tail"
+aws_ok "create-multipart-upload" s3api create-multipart-upload --bucket "$M" --key "mp/a b+é" \
+    --content-type text/x-mp --metadata m=1
+UP=$(jget UploadId)
+like "an UploadId" "$UP" '^.{32,}$'
+aws_ok "upload-part 1 (5 MiB)" s3api upload-part --bucket "$M" --key "mp/a b+é" --upload-id "$UP" \
+    --part-number 1 --body "$W/p5m"
+E1=$(jget ETag)
+is "part ETag is its MD5" "$E1" "\"$(md5sum "$W/p5m" | cut -d' ' -f1)\""
+aws_ok "upload-part 2 (small, last)" s3api upload-part --bucket "$M" --key "mp/a b+é" \
+    --upload-id "$UP" --part-number 2 --body "$W/tail"
+E2=$(jget ETag)
+aws_ok "upload-part 3 (small, not listed)" s3api upload-part --bucket "$M" --key "mp/a b+é" \
+    --upload-id "$UP" --part-number 3 --body "$W/tail"
+aws_error "upload-part 0: InvalidArgument" InvalidArgument \
+    "Part number must be an integer between 1 and 10000, inclusive" \
+    s3api upload-part --bucket "$M" --key "mp/a b+é" --upload-id "$UP" --part-number 0 \
+    --body "$W/tail"
+aws_error "upload-part to an unknown upload: NoSuchUpload" NoSuchUpload \
+    "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed." \
+    s3api upload-part --bucket "$M" --key "mp/a b+é" --upload-id nope --part-number 1 \
+    --body "$W/tail"
+aws_ok "list-parts" s3api list-parts --bucket "$M" --key "mp/a b+é" --upload-id "$UP"
+is "list-parts: numbers and sizes" "$(printf '%s' "$OUT" | node -e '
+    const r = JSON.parse(require("fs").readFileSync(0, "utf8"));
+    console.log(r.Parts.map((p) => p.PartNumber + ":" + p.Size).join(" "))')" "1:5242880 2:7 3:7"
+like "list-parts: owner" "$(jget Owner.ID)" '^[0-9a-f]{64}$'
+aws_ok "list-parts one page of 2" s3api list-parts --bucket "$M" --key "mp/a b+é" \
+    --upload-id "$UP" --max-parts 2 --no-paginate
+is "page: truncated" "$(jget IsTruncated)" true
+is "page: NextPartNumberMarker" "$(jget NextPartNumberMarker)" 2
+aws_ok "list-parts after marker 2" s3api list-parts --bucket "$M" --key "mp/a b+é" \
+    --upload-id "$UP" --part-number-marker 2 --no-paginate
+is "after the marker: part 3 only" "$(jget Parts.0.PartNumber) $(jget IsTruncated)" "3 false"
+aws_ok "list-parts paginated by the CLI" s3api list-parts --bucket "$M" --key "mp/a b+é" \
+    --upload-id "$UP" --page-size 1
+is "all parts through the pages" "$(printf '%s' "$OUT" | node -e '
+    const r = JSON.parse(require("fs").readFileSync(0, "utf8"));
+    console.log(r.Parts.map((p) => p.PartNumber).join(" "))')" "1 2 3"
+aws_ok "create a second upload of another key" s3api create-multipart-upload --bucket "$M" \
+    --key "mp/z/other"
+UP2=$(jget UploadId)
+aws_ok "create-multipart-upload of a key outside mp/" s3api create-multipart-upload --bucket "$M" \
+    --key "top"
+UP3=$(jget UploadId)
+aws_ok "list-multipart-uploads" s3api list-multipart-uploads --bucket "$M"
+is "uploads by key" "$(printf '%s' "$OUT" | node -e '
+    const r = JSON.parse(require("fs").readFileSync(0, "utf8"));
+    console.log(r.Uploads.map((u) => u.Key).join("|"))')" "mp/a b+é|mp/z/other|top"
+aws_ok "list-multipart-uploads prefix and delimiter" s3api list-multipart-uploads --bucket "$M" \
+    --prefix mp/ --delimiter /
+is "under mp/: one upload, one common prefix" "$(printf '%s' "$OUT" | node -e '
+    const r = JSON.parse(require("fs").readFileSync(0, "utf8"));
+    console.log(r.Uploads.map((u) => u.Key).join("|"), r.CommonPrefixes.map((p) => p.Prefix).join("|"))')" \
+    "mp/a b+é mp/z/"
+aws_ok "list-multipart-uploads one page" s3api list-multipart-uploads --bucket "$M" \
+    --max-uploads 1 --no-paginate
+is "page: truncated with markers" "$(jget IsTruncated) $(jget NextKeyMarker) $(jget NextUploadIdMarker)" \
+    "true mp/a b+é $UP"
+aws_ok "list-multipart-uploads after the key marker" s3api list-multipart-uploads --bucket "$M" \
+    --key-marker "mp/a b+é" --no-paginate
+is "after the marker" "$(jget Uploads.0.Key)" "mp/z/other"
+aws_error "complete with parts out of order: InvalidPartOrder" InvalidPartOrder \
+    "The list of parts was not in ascending order. Parts must be ordered by part number." \
+    s3api complete-multipart-upload --bucket "$M" --key "mp/a b+é" --upload-id "$UP" \
+    --multipart-upload "{\"Parts\":[{\"PartNumber\":2,\"ETag\":$E2},{\"PartNumber\":1,\"ETag\":$E1}]}"
+aws_error "complete with a wrong ETag: InvalidPart" InvalidPart "" \
+    s3api complete-multipart-upload --bucket "$M" --key "mp/a b+é" --upload-id "$UP" \
+    --multipart-upload "{\"Parts\":[{\"PartNumber\":1,\"ETag\":$E2},{\"PartNumber\":2,\"ETag\":$E2}]}"
+aws_error "complete with a part never uploaded: InvalidPart" InvalidPart "" \
+    s3api complete-multipart-upload --bucket "$M" --key "mp/a b+é" --upload-id "$UP" \
+    --multipart-upload "{\"Parts\":[{\"PartNumber\":1,\"ETag\":$E1},{\"PartNumber\":9,\"ETag\":$E2}]}"
+aws_error "complete with a small part before the last: EntityTooSmall" EntityTooSmall \
+    "Your proposed upload is smaller than the minimum allowed size" \
+    s3api complete-multipart-upload --bucket "$M" --key "mp/a b+é" --upload-id "$UP" \
+    --multipart-upload "{\"Parts\":[{\"PartNumber\":2,\"ETag\":$E2},{\"PartNumber\":3,\"ETag\":$E2}]}"
+aws_ok "complete-multipart-upload" s3api complete-multipart-upload --bucket "$M" --key "mp/a b+é" \
+    --upload-id "$UP" \
+    --multipart-upload "{\"Parts\":[{\"PartNumber\":1,\"ETag\":$E1},{\"PartNumber\":2,\"ETag\":$E2}]}"
+WANT=$(python3 -c '
+import hashlib, sys
+a, b = (open(f, "rb").read() for f in sys.argv[1:3])
+print("\"%s-2\"" % hashlib.md5(hashlib.md5(a).digest() + hashlib.md5(b).digest()).hexdigest())
+' "$W/p5m" "$W/tail")
+is "complete: ETag" "$(jget ETag)" "$WANT"
+is "complete: Key" "$(jget Key)" "mp/a b+é"
+like "complete: Location" "$(jget Location)" "/$M/mp/a"
+aws_ok "get-object of the completed upload" s3api get-object --bucket "$M" --key "mp/a b+é" \
+    "$W/mp.out"
+is "attributes from create-multipart-upload" "$(jget ContentType) $(jget Metadata.m)" "text/x-mp 1"
+run_ok "body: part 1 then part 2 (part 3 dropped)" cmp "$W/mp.out" <(cat "$W/p5m" "$W/tail")
+aws_error "complete again: NoSuchUpload" NoSuchUpload "" \
+    s3api complete-multipart-upload --bucket "$M" --key "mp/a b+é" --upload-id "$UP" \
+    --multipart-upload "{\"Parts\":[{\"PartNumber\":1,\"ETag\":$E1}]}"
+aws_ok "upload-part-copy with a range" s3api upload-part-copy --bucket "$M" --key mp/z/other \
+    --upload-id "$UP2" --part-number 1 --copy-source "$M/dir/big.bin" \
+    --copy-source-range bytes=0-5242879
+CE1=$(jget CopyPartResult.ETag)
+is "copied part ETag" "$CE1" "\"$(head -c 5242880 "$W/big.bin" | md5sum | cut -d' ' -f1)\""
+aws_ok "upload-part-copy of a whole object" s3api upload-part-copy --bucket "$M" \
+    --key mp/z/other --upload-id "$UP2" --part-number 2 --copy-source "$M/mp/a b+é"
+CE2=$(jget CopyPartResult.ETag)
+aws_error "upload-part-copy past the end: InvalidArgument" InvalidArgument \
+    "Range specified is not valid for source object of size: 20000000" \
+    s3api upload-part-copy --bucket "$M" --key mp/z/other --upload-id "$UP2" --part-number 3 \
+    --copy-source "$M/dir/big.bin" --copy-source-range bytes=0-20000000
+aws_error "upload-part-copy with a malformed range: InvalidArgument" InvalidArgument "" \
+    s3api upload-part-copy --bucket "$M" --key mp/z/other --upload-id "$UP2" --part-number 3 \
+    --copy-source "$M/dir/big.bin" --copy-source-range 0-5
+aws_error "upload-part-copy of a missing key: NoSuchKey" NoSuchKey "" \
+    s3api upload-part-copy --bucket "$M" --key mp/z/other --upload-id "$UP2" --part-number 3 \
+    --copy-source "$M/missing"
+aws_ok "complete the copied upload" s3api complete-multipart-upload --bucket "$M" \
+    --key mp/z/other --upload-id "$UP2" \
+    --multipart-upload "{\"Parts\":[{\"PartNumber\":1,\"ETag\":$CE1},{\"PartNumber\":2,\"ETag\":$CE2}]}"
+aws_ok "get-object of the copied upload" s3api get-object --bucket "$M" --key mp/z/other \
+    "$W/copy.out"
+run_ok "copied body" cmp "$W/copy.out" <(head -c 5242880 "$W/big.bin"; cat "$W/p5m" "$W/tail")
+aws_ok "abort-multipart-upload" s3api abort-multipart-upload --bucket "$M" --key top \
+    --upload-id "$UP3"
+aws_error "abort again: NoSuchUpload" NoSuchUpload "" \
+    s3api abort-multipart-upload --bucket "$M" --key top --upload-id "$UP3"
+aws_error "list-parts of an aborted upload: NoSuchUpload" NoSuchUpload "" \
+    s3api list-parts --bucket "$M" --key top --upload-id "$UP3"
+aws_ok "list-multipart-uploads: none left" s3api list-multipart-uploads --bucket "$M"
+is "no uploads" "$(jget Uploads)" ""
+mkdir -p "$W/tree/sub"
+cp "$W/big.bin" "$W/tree/sub/big.bin"
+printf 'small' >"$W/tree/small.txt"
+aws_ok "s3 sync of a tree with a big file" s3 sync "$W/tree" "s3://$M/tree/" --only-show-errors
+aws_ok "s3 ls --recursive" s3 ls --recursive "s3://$M/tree/"
+like "synced big file" "$OUT" '20000000 tree/sub/big.bin'
+like "synced small file" "$OUT" 'tree/small.txt'
+aws_ok "s3 sync again copies nothing" s3 sync "$W/tree" "s3://$M/tree/"
+is "nothing to sync" "$OUT" ""
+aws_ok "s3 rm --recursive" s3 rm --recursive "s3://$M/" --only-show-errors
+aws_ok "list-objects-v2 after rm" s3api list-objects-v2 --bucket "$M" --no-paginate
+is "bucket empty" "$(jget KeyCount)" 0
+aws_ok "s3 rb" s3 rb "s3://$M"
+
 # --- Virtual-hosted addressing
 
 run curl -s -o "$W/vh.txt" -w '%{http_code}' \
