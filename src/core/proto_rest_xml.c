@@ -686,6 +686,9 @@ encode_error(nb_call *call, nb_http_resp *resp)
     nb_proto_error_info(call, &status, &code, &sender);
     nb_bind_body_reset(resp);
     int rc = id_headers(call, resp, &rid, &hid);
+    for (const nb_value *c = nb_first(call->err_headers); c && !rc; c = c->next)
+        if (c->type == NB_V_STR && c->key)
+            rc = nb_resp_header(call->arena, resp, c->key, c->u.s.p);
     if (rc)
         return rc;
     resp->status = status;

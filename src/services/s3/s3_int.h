@@ -127,8 +127,19 @@ int s3_copy_source(nb_call *call, const char *src, const char **bucket, const ch
 /* Loads the source of a copy (bucket, key, version, conditions) with its
  * body, and its bucket's name: NB_OK or an S3 error raised. */
 int s3_copy_load(nb_call *call, const nb_value *in, s3_object *src, const char **bucket);
+/* The error for a key or version that cannot be read: NoSuchKey /
+ * NoSuchVersion, or, when o (as s3_object_get left it) is a delete
+ * marker, NoSuchKey or MethodNotAllowed with x-amz-delete-marker. */
+int s3_missing(nb_call *call, const char *key, const char *version, const s3_object *o);
 /* NoSuchKey (or NoSuchVersion when a version was asked for). */
 int s3_no_such_key(nb_call *call, const char *key, const char *version);
+
+/* ---- s3_config.c ---- */
+
+/* The stored configuration document of kind for bucket (JSON), or NULL. */
+const char *s3_config_stored(nb_call *call, const char *bucket, const char *kind);
+/* Stores (replaces) the configuration document of kind. */
+int s3_config_store(nb_call *call, const s3_bucket *b, const char *kind, const char *json);
 
 /* ---- s3_tagging.c ---- */
 
@@ -142,7 +153,7 @@ int64_t s3_tag_count(nb_call *call, const char *tags);
 
 /* The ACL a write asks for (x-amz-acl or x-amz-grant-*) as stored JSON,
  * "" for the default (owner FULL_CONTROL): NB_OK, or an error raised. */
-int s3_acl_from_request(nb_call *call, const nb_value *in, const char *owner, const char **json);
+int s3_acl_from_request(nb_call *call, const nb_value *in, const s3_bucket *b, const char **json);
 
 /* ---- handlers ---- */
 
@@ -173,6 +184,12 @@ int s3_abort_multipart_upload(nb_call *call, const nb_value *in, nb_value *out);
 int s3_put_object_tagging(nb_call *call, const nb_value *in, nb_value *out);
 int s3_get_object_tagging(nb_call *call, const nb_value *in, nb_value *out);
 int s3_delete_object_tagging(nb_call *call, const nb_value *in, nb_value *out);
+int s3_list_object_versions(nb_call *call, const nb_value *in, nb_value *out);
+int s3_get_object_acl(nb_call *call, const nb_value *in, nb_value *out);
+int s3_put_object_acl(nb_call *call, const nb_value *in, nb_value *out);
+int s3_get_bucket_acl(nb_call *call, const nb_value *in, nb_value *out);
+int s3_put_bucket_acl(nb_call *call, const nb_value *in, nb_value *out);
+int s3_get_object_attributes(nb_call *call, const nb_value *in, nb_value *out);
 int s3_list_parts(nb_call *call, const nb_value *in, nb_value *out);
 int s3_list_multipart_uploads(nb_call *call, const nb_value *in, nb_value *out);
 

@@ -148,7 +148,7 @@ s3_create_multipart_upload(nb_call *call, const nb_value *in, nb_value *out)
     if (rc)
         return rc;
     const char *id = s3_random_id(call, 64), *attrs = s3_attrs_of(call, in), *acl = "";
-    if ((rc = s3_acl_from_request(call, in, b.account, &acl)))
+    if ((rc = s3_acl_from_request(call, in, &b, &acl)))
         return rc;
     if (!id || !attrs)
         return NB_ENOMEM;

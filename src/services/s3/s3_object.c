@@ -254,8 +254,12 @@ s3_put_object(nb_call *call, const nb_value *in, nb_value *out)
 {
     s3_bucket b;
     s3_object o = {0}, cur;
-    int rc = s3_bucket_need(call, nb_get_str(in, "Bucket"), &b);
-    if (rc)
+    int rc = NB_OK;
+    o.tags = "";
+    if (nb_get_str(in, "Tagging") &&
+        (rc = s3_tags_from_query(call, nb_get_str(in, "Tagging"), &o.tags)))
+        return rc;
+    if ((rc = s3_bucket_need(call, nb_get_str(in, "Bucket"), &b)))
         return rc;
     const nb_value *body = nb_get(in, "Body");
     o.key = nb_get_str(in, "Key");
@@ -263,11 +267,7 @@ s3_put_object(nb_call *call, const nb_value *in, nb_value *out)
     o.size = body ? (int64_t)body->u.s.len : 0;
     if ((rc = s3_check_body(call, in, o.body, (size_t)o.size, &o.ck_algo, &o.ck_value)))
         return rc;
-    o.tags = "";
-    if (nb_get_str(in, "Tagging") &&
-        (rc = s3_tags_from_query(call, nb_get_str(in, "Tagging"), &o.tags)))
-        return rc;
-    if ((rc = s3_acl_from_request(call, in, b.account, &o.acl)))
+    if ((rc = s3_acl_from_request(call, in, &b, &o.acl)))
         return rc;
     /* AWS: conditional writes (If-None-Match "*", If-Match <etag>). */
     int exists = s3_object_get(call, b.name, o.key, NULL, 0, &cur) == NB_OK;
@@ -409,6 +409,42 @@ part_range(nb_call *call, const nb_value *in, const s3_object *o, int64_t *from,
     return NB_OK;
 }
 
+static int
+err_header(nb_call *call, const char *name, const char *value)
+{
+    if (!call->err_headers && !(call->err_headers = nb_value_struct(call->arena)))
+        return NB_ENOMEM;
+    return value ? nb_set_str(call->err_headers, name, value) : NB_ENOMEM;
+}
+
+int
+s3_missing(nb_call *call, const char *key, const char *version, const s3_object *o)
+{
+    int rc;
+    if (!o->delete_marker)
+        return s3_no_such_key(call, key, version);
+    /* AWS: API_GetObject.html: the current version is a delete marker:
+     * NoSuchKey with x-amz-delete-marker: true; a delete marker asked for
+     * by version: 405 MethodNotAllowed, ResourceType DeleteMarker. */
+    if (!version) {
+        rc = s3_no_such_key(call, key, NULL);
+    } else {
+        const char *m = call->http && call->http->method ? call->http->method : "GET";
+        char *t = nb_arena_alloc(call->arena, 40);
+        rc = s3_fail(call, 405, "MethodNotAllowed",
+                     "The specified method is not allowed against this resource.", "Method", m);
+        if (rc == NB_EAWS &&
+            (!t || nb_set_str(call->err_fields, "ResourceType", "DeleteMarker") ||
+             nb_time_rfc822(t, 40, o->modified) || err_header(call, "Last-Modified", t) ||
+             err_header(call, "Allow", "DELETE")))
+            return NB_ENOMEM;
+    }
+    if (rc == NB_EAWS && (err_header(call, "x-amz-delete-marker", "true") ||
+                          err_header(call, "x-amz-version-id", o->version_id)))
+        return NB_ENOMEM;
+    return rc;
+}
+
 /* GetObject and HeadObject. */
 static int
 read_object(nb_call *call, const nb_value *in, nb_value *out, int head)
@@ -418,15 +454,12 @@ read_object(nb_call *call, const nb_value *in, nb_value *out, int head)
     int rc = s3_bucket_need(call, nb_get_str(in, "Bucket"), &b);
     if (rc)
         return rc;
+    o.delete_marker = 0;
     rc = s3_object_get(call, b.name, nb_get_str(in, "Key"), nb_get_str(in, "VersionId"), !head, &o);
-    if (rc == NB_ENOTFOUND)
-        return s3_no_such_key(call, nb_get_str(in, "Key"), nb_get_str(in, "VersionId"));
+    if (rc == NB_ENOTFOUND || (rc == NB_OK && o.delete_marker))
+        return s3_missing(call, nb_get_str(in, "Key"), nb_get_str(in, "VersionId"), &o);
     if (rc)
         return rc;
-    if (o.delete_marker) /* AWS: a delete marker asked for by version */
-        return s3_fail(call, 405, "MethodNotAllowed",
-                       "The specified method is not allowed against this resource.", "Method",
-                       head ? "HEAD" : "GET");
     rc = s3_conditions(call, in, &o, "");
     if (rc == 304) {
         rc = nb_set_int(out, "StatusCode", 304);
@@ -554,7 +587,7 @@ deleted_out(nb_value *v, const deleted *d, int multi)
     int rc = NB_OK;
     if (d->marker)
         rc = nb_set_bool(v, "DeleteMarker", 1);
-    if (!rc && d->version_id && (multi || strcmp(d->version_id, "null") != 0))
+    if (!rc && d->version_id && (multi || d->marker || strcmp(d->version_id, "null") != 0))
         rc = nb_set_str(v, multi && d->marker ? "DeleteMarkerVersionId" : "VersionId",
                         d->version_id);
     return rc;
@@ -599,7 +632,9 @@ s3_delete_objects(nb_call *call, const nb_value *in, nb_value *out)
             return NB_ENOMEM;
         if (!vid && (rc = deleted_out(item, &d, 1)))
             return rc;
-        if (vid && d.marker && nb_set_bool(item, "DeleteMarker", 1))
+        if (vid && d.marker &&
+            (nb_set_bool(item, "DeleteMarker", 1) ||
+             nb_set_str(item, "DeleteMarkerVersionId", vid)))
             return NB_ENOMEM;
     }
     return NB_OK;
@@ -702,4 +737,95 @@ s3_copy_object(nb_call *call, const nb_value *in, nb_value *out)
     if (strcmp(o.version_id, "null") != 0 && nb_set_str(out, "VersionId", o.version_id))
         return NB_ENOMEM;
     return nb_set_str(out, "ServerSideEncryption", "AES256");
+}
+
+static int
+has_attr(const nb_value *list, const char *name)
+{
+    for (const nb_value *a = nb_first(list); a; a = a->next)
+        if (a->type == NB_V_STR && strcmp(a->u.s.p, name) == 0)
+            return 1;
+    return 0;
+}
+
+/* ObjectParts: the parts of a multipart object, paged; the list itself
+ * only when the parts carry checksums. */
+static int
+parts_out(nb_call *call, const nb_value *in, const s3_object *o, nb_value *out)
+{
+    const nb_value *parts = s3_from_json(call, o->parts, NB_NO_SHAPE);
+    if (!parts)
+        return NB_EINTERNAL;
+    int64_t max = nb_get_int(in, "MaxParts", 1000), marker = nb_get_int(in, "PartNumberMarker", 0);
+    int64_t count = 0, last = 0;
+    nb_value *op = nb_set_struct(out, "ObjectParts");
+    nb_value *list = nb_value_list(call->arena);
+    if (!op || !list || nb_set_int(op, "TotalPartsCount", (int64_t)parts->u.c.n))
+        return NB_ENOMEM;
+    if (!o->ck_algo[0])
+        return NB_OK;
+    int truncated = 0;
+    const char *member = s3_checksum_member(call, o->ck_algo);
+    for (const nb_value *p = nb_first(parts); p; p = p->next) {
+        int64_t n = nb_get_int(p, "PartNumber", 0);
+        if (n <= marker)
+            continue;
+        if (count == max) {
+            truncated = 1;
+            break;
+        }
+        nb_value *e = nb_list_add_struct(list);
+        if (!e || nb_set_int(e, "PartNumber", n) || nb_set_int(e, "Size", nb_get_int(p, "Size", 0)))
+            return NB_ENOMEM;
+        if (nb_get_str(p, member) && nb_set_str(e, member, nb_get_str(p, member)))
+            return NB_ENOMEM;
+        last = n;
+        count++;
+    }
+    int rc = nb_set_int(op, "PartNumberMarker", marker);
+    if (!rc && count)
+        rc = nb_set_int(op, "NextPartNumberMarker", last);
+    rc = rc ? rc : nb_set_int(op, "MaxParts", max);
+    rc = rc ? rc : nb_set_bool(op, "IsTruncated", truncated);
+    return rc || !count ? rc : nb_value_put(op, "Parts", 5, list);
+}
+
+/* AWS: API_GetObjectAttributes.html: only the attributes asked for; the
+ * ETag without its quotes; Checksum with ChecksumType; ObjectParts for
+ * multipart objects. */
+int
+s3_get_object_attributes(nb_call *call, const nb_value *in, nb_value *out)
+{
+    s3_bucket b;
+    s3_object o;
+    const nb_value *want = nb_get(in, "ObjectAttributes");
+    const char *key = nb_get_str(in, "Key"), *vid = nb_get_str(in, "VersionId");
+    int rc = s3_bucket_need(call, nb_get_str(in, "Bucket"), &b);
+    if (rc)
+        return rc;
+    o.delete_marker = 0;
+    rc = s3_object_get(call, b.name, key, vid, 0, &o);
+    if (rc == NB_ENOTFOUND || (!rc && o.delete_marker))
+        return s3_missing(call, key, vid, &o);
+    if (rc)
+        return rc;
+    rc = nb_set_time(out, "LastModified", o.modified);
+    if (!rc && strcmp(o.version_id, "null") != 0)
+        rc = nb_set_str(out, "VersionId", o.version_id);
+    if (!rc && has_attr(want, "ETag"))
+        rc = nb_set_strn(out, "ETag", o.etag + 1, strlen(o.etag) - 2);
+    if (!rc && has_attr(want, "Checksum") && o.ck_algo[0]) {
+        nb_value *c = nb_set_struct(out, "Checksum");
+        rc = !c || nb_set_str(c, s3_checksum_member(call, o.ck_algo), o.ck_value) ||
+                     nb_set_str(c, "ChecksumType", o.ck_type[0] ? o.ck_type : "FULL_OBJECT")
+                 ? NB_ENOMEM
+                 : NB_OK;
+    }
+    if (!rc && has_attr(want, "ObjectParts") && o.parts[0])
+        rc = parts_out(call, in, &o, out);
+    if (!rc && has_attr(want, "StorageClass"))
+        rc = nb_set_str(out, "StorageClass", "STANDARD");
+    if (!rc && has_attr(want, "ObjectSize"))
+        rc = nb_set_int(out, "ObjectSize", o.size);
+    return rc;
 }

@@ -7,9 +7,11 @@
  *
  * AWS: https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-tagging.html
  * (at most 10 tags per object; keys of 1 to 128 Unicode characters,
- * values of 0 to 256; keys unique), API_PutObjectTagging.html. The
- * InvalidTag messages are the ones S3 answers, as moto reproduces them
- * (moto/s3/exceptions.py, moto/s3/models.py).
+ * values of 0 to 256; keys unique; no "aws:" prefix),
+ * API_PutObjectTagging.html. The messages are the ones S3 answers, as
+ * moto (moto/s3/models.py) and S3 users' reports show them: more than 10
+ * tags is BadRequest, not InvalidTag; duplicate keys in x-amz-tagging are
+ * InvalidArgument.
  */
 #include <string.h>
 
@@ -41,9 +43,10 @@ chars(const char *s)
     return n;
 }
 
-/* Checks a TagSet tree: count, lengths, unique keys. */
+/* Checks a TagSet tree: count, lengths, unique keys (header: as sent in
+ * x-amz-tagging, whose duplicates are a malformed header). */
 static int
-check_tags(nb_call *call, const nb_value *set)
+check_tags(nb_call *call, const nb_value *set, int header)
 {
     size_t n = 0;
     for (const nb_value *t = nb_first(set); t; t = t->next, n++) {
@@ -52,12 +55,20 @@ check_tags(nb_call *call, const nb_value *set)
             return invalid_tag(call, "The TagKey you have provided is invalid");
         if (v && chars(v) > MAX_TAG_VALUE)
             return invalid_tag(call, "The TagValue you have provided is invalid");
+        if (strncmp(k, "aws:", 4) == 0)
+            return invalid_tag(call, "Your TagKey cannot be prefixed with aws:");
         for (const nb_value *u = nb_first(set); u != t; u = u->next)
             if (strcmp(nb_get_str(u, "Key"), k) == 0)
-                return invalid_tag(call, "Cannot provide multiple Tags with the same key");
+                return header ? s3_fail(call, 400, "InvalidArgument",
+                                        "The header 'x-amz-tagging' shall be encoded as UTF-8 "
+                                        "then URLEncoded URL query parameters without tag name "
+                                        "duplicates.",
+                                        "ArgumentName", "x-amz-tagging")
+                              : invalid_tag(call, "Cannot provide multiple Tags with the same key");
     }
-    if (n > MAX_TAGS)
-        return invalid_tag(call, "Object tags cannot be greater than 10");
+    if (n > MAX_TAGS) /* AWS answers this one with BadRequest */
+        return s3_fail(call, 400, "BadRequest", "Object tags cannot be greater than 10", NULL,
+                       NULL);
     return NB_OK;
 }
 
@@ -96,7 +107,7 @@ s3_tags_from_query(nb_call *call, const char *query, const char **json)
         if (*p == '&')
             p++;
     }
-    int rc = check_tags(call, set);
+    int rc = check_tags(call, set, 1);
     if (rc)
         return rc;
     *json = set->u.c.n ? s3_to_json(call, set) : "";
@@ -119,13 +130,10 @@ target(nb_call *call, const nb_value *in, s3_object *o)
     int rc = s3_bucket_need(call, nb_get_str(in, "Bucket"), &b);
     if (rc)
         return rc;
+    o->delete_marker = 0;
     rc = s3_object_get(call, b.name, key, vid, 0, o);
-    if (rc == NB_ENOTFOUND)
-        return s3_no_such_key(call, key, vid);
-    if (!rc && o->delete_marker)
-        return s3_fail(call, 405, "MethodNotAllowed",
-                       "The specified method is not allowed against this resource.", "Method",
-                       call->http && call->http->method ? call->http->method : "GET");
+    if (rc == NB_ENOTFOUND || (!rc && o->delete_marker))
+        return s3_missing(call, key, vid, o);
     return rc;
 }
 
@@ -155,7 +163,7 @@ s3_put_object_tagging(nb_call *call, const nb_value *in, nb_value *out)
     s3_object o;
     const nb_value *set = nb_get(nb_get(in, "Tagging"), "TagSet");
     int rc = target(call, in, &o);
-    rc = rc ? rc : check_tags(call, set);
+    rc = rc ? rc : check_tags(call, set, 0);
     if (rc)
         return rc;
     const char *json = nb_first(set) ? s3_to_json(call, set) : "";

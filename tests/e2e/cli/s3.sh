@@ -403,6 +403,235 @@ aws_ok "list-objects-v2 after rm" s3api list-objects-v2 --bucket "$M" --no-pagin
 is "bucket empty" "$(jget KeyCount)" 0
 aws_ok "s3 rb" s3 rb "s3://$M"
 
+# --- Versioning
+# AWS: userguide/Versioning.html, API_ListObjectVersions.html,
+# API_DeleteObject.html, API_GetObject.html (a delete marker as the current
+# version: NoSuchKey with x-amz-delete-marker; by version id: 405
+# MethodNotAllowed), ErrorResponses.html (NoSuchVersion).
+
+V=ver-bkt
+aws_ok "mb for versioning" s3 mb "s3://$V"
+printf 'v0' >"$W/v0"
+printf 'v1' >"$W/v1"
+printf 'v2' >"$W/v2"
+aws_ok "put before versioning" s3api put-object --bucket "$V" --key doc --body "$W/v0"
+is "no VersionId before versioning" "$(jget VersionId || echo none)" none
+aws_ok "enable versioning" s3api put-bucket-versioning --bucket "$V" \
+    --versioning-configuration Status=Enabled
+aws_ok "put v1" s3api put-object --bucket "$V" --key doc --body "$W/v1"
+V1=$(jget VersionId)
+like "v1 has a version id" "$V1" '^[A-Za-z0-9._]{32}$'
+aws_ok "put v2" s3api put-object --bucket "$V" --key doc --body "$W/v2"
+V2=$(jget VersionId)
+run_ok "version ids differ" test "$V1" != "$V2"
+aws_ok "get-object: the latest" s3api get-object --bucket "$V" --key doc "$W/got"
+is "latest body and version" "$(cat "$W/got") $(jget VersionId)" "v2 $V2"
+aws_ok "get-object --version-id v1" s3api get-object --bucket "$V" --key doc --version-id "$V1" \
+    "$W/got"
+is "v1 body" "$(cat "$W/got") $(jget VersionId)" "v1 $V1"
+aws_ok "get-object --version-id null (written before versioning)" s3api get-object \
+    --bucket "$V" --key doc --version-id null "$W/got"
+is "null version body" "$(cat "$W/got")" v0
+aws_ok "head-object --version-id v1" s3api head-object --bucket "$V" --key doc --version-id "$V1"
+is "head v1: ContentLength" "$(jget ContentLength)" 2
+aws_error "get-object of an unknown version: NoSuchVersion" NoSuchVersion \
+    "The specified version does not exist." \
+    s3api get-object --bucket "$V" --key doc --version-id AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA "$W/x"
+aws_ok "delete-object adds a delete marker" s3api delete-object --bucket "$V" --key doc
+is "DeleteMarker" "$(jget DeleteMarker)" true
+DM=$(jget VersionId)
+like "the marker's version id" "$DM" '^[A-Za-z0-9._]{32}$'
+aws_error "get-object with a delete marker current: NoSuchKey" NoSuchKey \
+    "The specified key does not exist." s3api get-object --bucket "$V" --key doc "$W/x"
+run curl -s -D - -o "$W/body" -H "Authorization: AWS4-HMAC-SHA256 Credential=test/20240101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=00" "$ENDPOINT/$V/doc"
+like "GET after delete: x-amz-delete-marker: true" "$OUT" $'x-amz-delete-marker: true\r'
+like "GET after delete: the marker's x-amz-version-id" "$OUT" "x-amz-version-id: $DM"
+aws_error "get-object of the delete marker by version: MethodNotAllowed" MethodNotAllowed \
+    "The specified method is not allowed against this resource." \
+    s3api get-object --bucket "$V" --key doc --version-id "$DM" "$W/x"
+aws_error "head-object of the delete marker by version: 405" 405 "" \
+    s3api head-object --bucket "$V" --key doc --version-id "$DM"
+aws_ok "get-object of an older version still works" s3api get-object --bucket "$V" --key doc \
+    --version-id "$V2" "$W/got"
+is "v2 still there" "$(cat "$W/got")" v2
+aws_ok "list-objects-v2 hides the key" s3api list-objects-v2 --bucket "$V" --no-paginate
+is "no keys" "$(jget KeyCount)" 0
+aws_ok "list-object-versions" s3api list-object-versions --bucket "$V"
+is "versions newest first" "$(printf '%s' "$OUT" | node -e '
+    const r = JSON.parse(require("fs").readFileSync(0, "utf8"));
+    console.log(r.Versions.map((v) => v.VersionId + ":" + v.IsLatest).join(" "),
+      "|", r.DeleteMarkers.map((v) => v.VersionId + ":" + v.IsLatest).join(" "))')" \
+    "$V2:false $V1:false null:false | $DM:true"
+aws_ok "list-object-versions one page" s3api list-object-versions --bucket "$V" --max-keys 2 \
+    --no-paginate
+is "page: truncated with markers" \
+    "$(jget IsTruncated) $(jget NextKeyMarker) $(jget NextVersionIdMarker)" "true doc $V2"
+aws_ok "list-object-versions after the markers" s3api list-object-versions --bucket "$V" \
+    --key-marker doc --version-id-marker "$V2" --no-paginate
+is "the rest: v1 and null" "$(printf '%s' "$OUT" | node -e '
+    const r = JSON.parse(require("fs").readFileSync(0, "utf8"));
+    console.log(r.Versions.map((v) => v.VersionId).join(" "), r.IsTruncated)')" "$V1 null false"
+aws_ok "list-object-versions paginated by the CLI" s3api list-object-versions --bucket "$V" \
+    --page-size 1
+is "every entry through the pages" "$(printf '%s' "$OUT" | node -e '
+    const r = JSON.parse(require("fs").readFileSync(0, "utf8"));
+    console.log(r.Versions.length + r.DeleteMarkers.length)')" 4
+aws_error "version-id-marker without key-marker: InvalidArgument" InvalidArgument \
+    "A version-id marker cannot be specified without a key marker." \
+    s3api list-object-versions --bucket "$V" --version-id-marker "$V1"
+for k in a/1 a/2 b; do
+    run awsv2 s3api put-object --bucket "$V" --key "$k" --body "$W/v1"
+done
+aws_ok "list-object-versions with prefix and delimiter" s3api list-object-versions \
+    --bucket "$V" --delimiter / --no-paginate
+is "common prefix a/ and keys b, doc" "$(printf '%s' "$OUT" | node -e '
+    const r = JSON.parse(require("fs").readFileSync(0, "utf8"));
+    console.log(r.CommonPrefixes.map((p) => p.Prefix).join(" "), "|",
+      [...new Set(r.Versions.map((v) => v.Key))].join(" "))')" "a/ | b doc"
+aws_ok "copy-object from a version" s3api copy-object --bucket "$V" --key restored \
+    --copy-source "$V/doc?versionId=$V1"
+is "CopySourceVersionId" "$(jget CopySourceVersionId)" "$V1"
+aws_ok "get the copy" s3api get-object --bucket "$V" --key restored "$W/got"
+is "the copy has v1's bytes" "$(cat "$W/got")" v1
+aws_ok "delete the delete marker by version" s3api delete-object --bucket "$V" --key doc \
+    --version-id "$DM"
+is "deleting a marker: DeleteMarker and its id" "$(jget DeleteMarker) $(jget VersionId)" "true $DM"
+aws_ok "get-object: v2 is current again" s3api get-object --bucket "$V" --key doc "$W/got"
+is "v2 current" "$(cat "$W/got") $(jget VersionId)" "v2 $V2"
+aws_ok "delete-objects with versions" s3api delete-objects --bucket "$V" \
+    --delete "{\"Objects\":[{\"Key\":\"doc\",\"VersionId\":\"$V2\"},{\"Key\":\"b\"}]}"
+is "deleted entries" "$(printf '%s' "$OUT" | node -e '
+    const r = JSON.parse(require("fs").readFileSync(0, "utf8"));
+    console.log(r.Deleted.map((d) => d.Key + ":" + (d.VersionId || "") + ":" + (d.DeleteMarker || false)
+      + ":" + (d.DeleteMarkerVersionId ? "dm" : "")).join(" "))')" "doc:$V2:false: b::true:dm"
+aws_ok "get-object: v1 current after removing v2" s3api get-object --bucket "$V" --key doc \
+    "$W/got"
+is "v1 current" "$(cat "$W/got")" v1
+aws_ok "suspend versioning" s3api put-bucket-versioning --bucket "$V" \
+    --versioning-configuration Status=Suspended
+aws_ok "put while suspended replaces the null version" s3api put-object --bucket "$V" --key doc \
+    --body "$W/v2"
+aws_ok "list-object-versions --prefix doc" s3api list-object-versions --bucket "$V" --prefix doc
+is "suspended: one null version, newest" "$(printf '%s' "$OUT" | node -e '
+    const r = JSON.parse(require("fs").readFileSync(0, "utf8"));
+    console.log(r.Versions.map((v) => v.VersionId + ":" + v.IsLatest).join(" "))')" \
+    "null:true $V1:false"
+aws_ok "delete while suspended: a null delete marker" s3api delete-object --bucket "$V" --key doc
+is "null marker" "$(jget DeleteMarker) $(jget VersionId)" "true null"
+aws_error "delete-bucket with versions left: BucketNotEmpty" BucketNotEmpty "" \
+    s3api delete-bucket --bucket "$V"
+
+# --- Tags, ACLs, object attributes
+# AWS: userguide/object-tagging.html, API_PutObjectTagging.html,
+# userguide/acl-overview.html (canned ACLs), about-object-ownership.html
+# (BucketOwnerEnforced refuses ACLs), API_GetObjectAttributes.html.
+
+T=tag-bkt
+printf 'v1' >"$W/v1"
+aws_ok "mb for tags and ACLs" s3 mb "s3://$T"
+aws_ok "put-object with x-amz-tagging" s3api put-object --bucket "$T" --key t.txt \
+    --body "$W/v1" --tagging 'team=a%20b&env=dev'
+aws_ok "get-object-tagging" s3api get-object-tagging --bucket "$T" --key t.txt
+is "tags from the header, decoded" "$(jget TagSet)" '[{"Key":"team","Value":"a b"},{"Key":"env","Value":"dev"}]'
+run curl -s -D - -o /dev/null -H "Authorization: AWS4-HMAC-SHA256 Credential=test/20240101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=00" "$ENDPOINT/$T/t.txt"
+like "GET: x-amz-tagging-count" "$OUT" $'x-amz-tagging-count: 2\r'
+aws_ok "put-object-tagging" s3api put-object-tagging --bucket "$T" --key t.txt \
+    --tagging 'TagSet=[{Key=k1,Value=v1}]'
+aws_ok "get-object-tagging after put" s3api get-object-tagging --bucket "$T" --key t.txt
+is "replaced tags" "$(jget TagSet)" '[{"Key":"k1","Value":"v1"}]'
+aws_error "put-object-tagging with a duplicate key: InvalidTag" InvalidTag \
+    "Cannot provide multiple Tags with the same key" \
+    s3api put-object-tagging --bucket "$T" --key t.txt \
+    --tagging 'TagSet=[{Key=a,Value=1},{Key=a,Value=2}]'
+aws_error "put-object-tagging with an aws: key: InvalidTag" InvalidTag \
+    "Your TagKey cannot be prefixed with aws:" \
+    s3api put-object-tagging --bucket "$T" --key t.txt --tagging 'TagSet=[{Key=aws:x,Value=1}]'
+aws_error "put-object with 11 tags: BadRequest" BadRequest "Object tags cannot be greater than 10" \
+    s3api put-object --bucket "$T" --key u --body "$W/v1" \
+    --tagging 'a=1&b=2&c=3&d=4&e=5&f=6&g=7&h=8&i=9&j=10&k=11'
+aws_error "get-object-tagging of a missing key: NoSuchKey" NoSuchKey "" \
+    s3api get-object-tagging --bucket "$T" --key nope
+aws_ok "delete-object-tagging" s3api delete-object-tagging --bucket "$T" --key t.txt
+aws_ok "get-object-tagging after delete" s3api get-object-tagging --bucket "$T" --key t.txt
+is "no tags" "$(jget TagSet)" '[]'
+aws_ok "create-multipart-upload with tags" s3api create-multipart-upload --bucket "$T" \
+    --key mpt --tagging 'x=1'
+UPT=$(jget UploadId)
+aws_ok "upload-part" s3api upload-part --bucket "$T" --key mpt --upload-id "$UPT" \
+    --part-number 1 --body "$W/v1"
+ET=$(jget ETag)
+aws_ok "complete" s3api complete-multipart-upload --bucket "$T" --key mpt --upload-id "$UPT" \
+    --multipart-upload "{\"Parts\":[{\"PartNumber\":1,\"ETag\":$ET}]}"
+aws_ok "tags of the completed upload" s3api get-object-tagging --bucket "$T" --key mpt
+is "tags from create-multipart-upload" "$(jget TagSet)" '[{"Key":"x","Value":"1"}]'
+
+OWNER_ID=$(awsv2 s3api list-buckets | node -e '
+    console.log(JSON.parse(require("fs").readFileSync(0, "utf8")).Owner.ID)')
+aws_ok "get-object-acl: owner FULL_CONTROL" s3api get-object-acl --bucket "$T" --key t.txt
+is "default grant" "$(jget Grants)" \
+    "[{\"Grantee\":{\"ID\":\"$OWNER_ID\",\"Type\":\"CanonicalUser\"},\"Permission\":\"FULL_CONTROL\"}]"
+is "ACL owner" "$(jget Owner.ID)" "$OWNER_ID"
+aws_error "put-object --acl public-read on a BucketOwnerEnforced bucket" \
+    AccessControlListNotSupported "The bucket does not allow ACLs" \
+    s3api put-object --bucket "$T" --key p.txt --body "$W/v1" --acl public-read
+aws_ok "put-object --acl private is allowed" s3api put-object --bucket "$T" --key p.txt \
+    --body "$W/v1" --acl private
+aws_ok "put-bucket-ownership-controls ObjectWriter" s3api put-bucket-ownership-controls \
+    --bucket "$T" --ownership-controls 'Rules=[{ObjectOwnership=ObjectWriter}]'
+aws_ok "put-object --acl public-read" s3api put-object --bucket "$T" --key p.txt \
+    --body "$W/v1" --acl public-read
+aws_ok "get-object-acl" s3api get-object-acl --bucket "$T" --key p.txt
+is "public-read grants" "$(printf '%s' "$OUT" | node -e '
+    const r = JSON.parse(require("fs").readFileSync(0, "utf8"));
+    console.log(r.Grants.map((g) => (g.Grantee.URI || g.Grantee.Type) + ":" + g.Permission).join(" "))')" \
+    "CanonicalUser:FULL_CONTROL http://acs.amazonaws.com/groups/global/AllUsers:READ"
+aws_ok "put-object-acl with grant headers" s3api put-object-acl --bucket "$T" --key p.txt \
+    --grant-read 'uri="http://acs.amazonaws.com/groups/global/AuthenticatedUsers"' \
+    --grant-full-control "id=$OWNER_ID"
+aws_ok "get-object-acl after grants" s3api get-object-acl --bucket "$T" --key p.txt
+is "header grants" "$(printf '%s' "$OUT" | node -e '
+    const r = JSON.parse(require("fs").readFileSync(0, "utf8"));
+    console.log(r.Grants.map((g) => (g.Grantee.URI || g.Grantee.Type) + ":" + g.Permission).join(" "))')" \
+    "CanonicalUser:FULL_CONTROL http://acs.amazonaws.com/groups/global/AuthenticatedUsers:READ"
+aws_ok "put-object-acl with an AccessControlPolicy body" s3api put-object-acl --bucket "$T" \
+    --key p.txt --access-control-policy \
+    "{\"Owner\":{\"ID\":\"$OWNER_ID\"},\"Grants\":[{\"Grantee\":{\"Type\":\"Group\",\"URI\":\"http://acs.amazonaws.com/groups/global/AllUsers\"},\"Permission\":\"WRITE\"}]}"
+aws_ok "get-object-acl after the body" s3api get-object-acl --bucket "$T" --key p.txt
+is "body grants" "$(jget Grants.0.Grantee.URI) $(jget Grants.0.Permission)" \
+    "http://acs.amazonaws.com/groups/global/AllUsers WRITE"
+aws_error "put-object-acl with nothing: MissingSecurityHeader" MissingSecurityHeader \
+    "Your request was missing a required header" s3api put-object-acl --bucket "$T" --key p.txt
+aws_error "put-object-acl with a bad group: InvalidArgument" InvalidArgument "Invalid group uri" \
+    s3api put-object-acl --bucket "$T" --key p.txt --grant-read 'uri="http://example.com/x"'
+aws_error "put-object-acl with an email grantee: UnresolvableGrantByEmailAddress" \
+    UnresolvableGrantByEmailAddress "" \
+    s3api put-object-acl --bucket "$T" --key p.txt --grant-read 'emailAddress="a@example.com"'
+aws_error "canned ACL and grant headers together: InvalidRequest" InvalidRequest \
+    "Specifying both Canned ACLs and Header Grants is not allowed" \
+    s3api put-object-acl --bucket "$T" --key p.txt --acl private --grant-read "id=$OWNER_ID"
+aws_ok "get-bucket-acl" s3api get-bucket-acl --bucket "$T"
+is "bucket default grant" "$(jget Grants.0.Permission) $(jget Grants.0.Grantee.ID)" \
+    "FULL_CONTROL $OWNER_ID"
+aws_ok "put-bucket-acl public-read" s3api put-bucket-acl --bucket "$T" --acl public-read
+aws_ok "get-bucket-acl after put" s3api get-bucket-acl --bucket "$T"
+is "bucket grants" "$(jget Grants.1.Grantee.URI) $(jget Grants.1.Permission)" \
+    "http://acs.amazonaws.com/groups/global/AllUsers READ"
+
+aws_ok "put-object with SHA256 for attributes" s3api put-object --bucket "$T" --key attr.txt \
+    --body "$W/v1" --checksum-algorithm SHA256
+aws_ok "get-object-attributes" s3api get-object-attributes --bucket "$T" --key attr.txt \
+    --object-attributes ETag Checksum StorageClass ObjectSize
+is "attributes" "$(jget ETag) $(jget StorageClass) $(jget ObjectSize) $(jget Checksum.ChecksumSHA256)" \
+    "$(md5sum "$W/v1" | cut -d' ' -f1) STANDARD 2 $(openssl dgst -sha256 -binary "$W/v1" | base64)"
+aws_ok "get-object-attributes ObjectParts of a multipart object" s3api get-object-attributes \
+    --bucket "$T" --key mpt --object-attributes ObjectParts ObjectSize
+is "one part" "$(jget ObjectParts.TotalPartsCount)" 1
+aws_ok "get-object-attributes ETag only" s3api get-object-attributes --bucket "$T" \
+    --key attr.txt --object-attributes ETag
+is "only what was asked" "$(jget ObjectSize || echo none)" none
+aws_error "get-object-attributes of a missing key: NoSuchKey" NoSuchKey "" \
+    s3api get-object-attributes --bucket "$T" --key nope --object-attributes ETag
+
 # --- Virtual-hosted addressing
 
 run curl -s -o "$W/vh.txt" -w '%{http_code}' \
