@@ -66,6 +66,8 @@ uint32_t s3_out_shape(nb_call *call, const char *member);
 char *s3_hex(nb_call *call, const unsigned char *p, size_t n);
 /* S3's URL encoding for EncodingType=url (arena). */
 const char *s3_url_encode(nb_call *call, const char *s);
+/* KeyTooLongError for a key over 1024 bytes, else NB_OK. */
+int s3_key_check(nb_call *call, const char *key);
 /* A random id of n characters from [A-Za-z0-9._] (version and upload
  * ids). */
 const char *s3_random_id(nb_call *call, size_t n);

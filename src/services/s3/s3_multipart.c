@@ -141,7 +141,8 @@ s3_create_multipart_upload(nb_call *call, const nb_value *in, nb_value *out)
 {
     s3_bucket b;
     const char *algo, *type, *tags = "";
-    int rc = upload_checksum(call, in, &algo, &type);
+    int rc = s3_key_check(call, nb_get_str(in, "Key"));
+    rc = rc ? rc : upload_checksum(call, in, &algo, &type);
     rc = rc ? rc : s3_bucket_need(call, nb_get_str(in, "Bucket"), &b);
     if (!rc && nb_get_str(in, "Tagging"))
         rc = s3_tags_from_query(call, nb_get_str(in, "Tagging"), &tags);

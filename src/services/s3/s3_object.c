@@ -254,8 +254,10 @@ s3_put_object(nb_call *call, const nb_value *in, nb_value *out)
 {
     s3_bucket b;
     s3_object o = {0}, cur;
-    int rc = NB_OK;
+    int rc = s3_key_check(call, nb_get_str(in, "Key"));
     o.tags = "";
+    if (rc)
+        return rc;
     if (nb_get_str(in, "Tagging") &&
         (rc = s3_tags_from_query(call, nb_get_str(in, "Tagging"), &o.tags)))
         return rc;
@@ -471,6 +473,10 @@ read_object(nb_call *call, const nb_value *in, nb_value *out, int head)
     int64_t from = 0, to = o.size - 1, nparts = 0;
     const char *range = nb_get_str(in, "Range"), *part_ck = NULL;
     int pr = parse_range(range, o.size, &from, &to);
+    if (pr > 0) { /* AWS: a range S3 does not honour is ignored: the whole object */
+        from = 0;
+        to = o.size - 1;
+    }
     if (nb_get(in, "PartNumber")) {
         if (range)
             return s3_fail(call, 400, "InvalidRequest",
@@ -691,7 +697,8 @@ s3_copy_object(nb_call *call, const nb_value *in, nb_value *out)
 {
     s3_bucket b;
     s3_object src, o;
-    int rc = s3_bucket_need(call, nb_get_str(in, "Bucket"), &b);
+    int rc = s3_key_check(call, nb_get_str(in, "Key"));
+    rc = rc ? rc : s3_bucket_need(call, nb_get_str(in, "Bucket"), &b);
     const char *sbucket = NULL, *skey;
     rc = rc ? rc : s3_copy_load(call, in, &src, &sbucket);
     if (rc)

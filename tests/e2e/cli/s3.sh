@@ -632,6 +632,81 @@ is "only what was asked" "$(jget ObjectSize || echo none)" none
 aws_error "get-object-attributes of a missing key: NoSuchKey" NoSuchKey "" \
     s3api get-object-attributes --bucket "$T" --key nope --object-attributes ETag
 
+# --- Presigned URLs
+# AWS: API/sigv4-query-string-auth.html (X-Amz-Expires); userguide/
+# RESTAuthentication.html (SigV2 query: AWSAccessKeyId, Expires,
+# Signature); an expired URL is AccessDenied "Request has expired" with
+# X-Amz-Expires (SigV4), Expires and ServerTime (aws-sdk-php issue 1333).
+
+P3=presign-bkt
+aws_ok "mb for presigned URLs" s3 mb "s3://$P3"
+printf 'signed bytes' >"$W/signed"
+aws_ok "upload a key with spaces, + and unicode" s3 cp "$W/signed" "s3://$P3/a b+c/é ü.txt"
+aws_ok "s3 presign" s3 presign "s3://$P3/a b+c/é ü.txt" --expires-in 300
+URL=$OUT
+like "a SigV4 query URL" "$URL" 'X-Amz-Algorithm=AWS4-HMAC-SHA256.*X-Amz-Expires=300'
+run curl -s "$URL"
+is "curl of the presigned URL" "$OUT" "signed bytes"
+run curl -s -o /dev/null -w '%{http_code}' \
+    "$ENDPOINT/$P3/a%20b%2Bc/%C3%A9%20%C3%BC.txt?AWSAccessKeyId=test&Expires=$(($(date +%s) + 300))&Signature=c2lnbmF0dXJl"
+is "SigV2 query URL accepted" "$OUT" 200
+run curl -s "$ENDPOINT/$P3/a%20b%2Bc/%C3%A9%20%C3%BC.txt?AWSAccessKeyId=test&Expires=1000&Signature=c2lnbmF0dXJl"
+like "expired SigV2 URL: AccessDenied" "$OUT" '<Code>AccessDenied</Code><Message>Request has expired</Message><Expires>1970-01-01T00:16:40Z</Expires><ServerTime>[0-9T:-]+Z</ServerTime>'
+OLD=$(date -u -d '-2 hours' +%Y%m%dT%H%M%SZ)
+run curl -s -w '\n%{http_code}' "$ENDPOINT/$P3/a%20b%2Bc/%C3%A9%20%C3%BC.txt?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=test%2F${OLD:0:8}%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=$OLD&X-Amz-Expires=60&X-Amz-SignedHeaders=host&X-Amz-Signature=00"
+like "expired SigV4 URL: 403 AccessDenied with X-Amz-Expires" "$OUT" \
+    '<Code>AccessDenied</Code><Message>Request has expired</Message><X-Amz-Expires>60</X-Amz-Expires><Expires>[0-9T:-]+Z</Expires><ServerTime>[0-9T:-]+Z</ServerTime>.*403$'
+
+# --- aws-chunked bodies and bad input
+# AWS: API/sigv4-streaming.html and sigv4-streaming-trailers.html (chunks
+# "<hex size>[;chunk-signature=...]\r\n<data>\r\n", a zero chunk, then the
+# trailers named in x-amz-trailer); ErrorResponses.html (BadDigest,
+# KeyTooLongError, MalformedXML, IncompleteBody).
+
+AUTH="Authorization: AWS4-HMAC-SHA256 Credential=test/20240101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=00"
+printf '5;chunk-signature=%064d\r\nhello\r\n6;chunk-signature=%064d\r\n world\r\n0;chunk-signature=%064d\r\n\r\n' 0 0 0 >"$W/signed-chunks"
+run curl -s -o /dev/null -w '%{http_code}' -X PUT -H "$AUTH" \
+    -H "x-amz-content-sha256: STREAMING-AWS4-HMAC-SHA256-PAYLOAD" -H "Content-Encoding: aws-chunked" \
+    -H "x-amz-decoded-content-length: 11" --data-binary @"$W/signed-chunks" "$ENDPOINT/$P3/chunked"
+is "signed chunks: 200" "$OUT" 200
+aws_ok "get the chunked object" s3api get-object --bucket "$P3" --key chunked "$W/got"
+is "the decoded bytes" "$(cat "$W/got") $(jget ContentLength)" "hello world 11"
+# CRC32 of "hello" is 0x3610a686
+printf '5\r\nhello\r\n0\r\nx-amz-checksum-crc32:NhCmhg==\r\n\r\n' >"$W/trailer-ok"
+run curl -s -D - -o /dev/null -X PUT -H "$AUTH" \
+    -H "x-amz-content-sha256: STREAMING-UNSIGNED-PAYLOAD-TRAILER" -H "Content-Encoding: aws-chunked" \
+    -H "x-amz-trailer: x-amz-checksum-crc32" -H "x-amz-decoded-content-length: 5" \
+    --data-binary @"$W/trailer-ok" "$ENDPOINT/$P3/trailer"
+like "trailer checksum kept and echoed" "$OUT" $'x-amz-checksum-crc32: NhCmhg==\r'
+printf '5\r\nhello\r\n0\r\nx-amz-checksum-crc32:AAAAAA==\r\n\r\n' >"$W/trailer-bad"
+run curl -s -X PUT -H "$AUTH" \
+    -H "x-amz-content-sha256: STREAMING-UNSIGNED-PAYLOAD-TRAILER" -H "Content-Encoding: aws-chunked" \
+    -H "x-amz-trailer: x-amz-checksum-crc32" -H "x-amz-decoded-content-length: 5" \
+    --data-binary @"$W/trailer-bad" "$ENDPOINT/$P3/trailer2"
+like "wrong trailer checksum: BadDigest" "$OUT" \
+    '<Code>BadDigest</Code><Message>The CRC32 you specified did not match the calculated checksum.</Message>'
+printf '5\r\nhel' >"$W/short-chunk"
+run curl -s -X PUT -H "$AUTH" \
+    -H "x-amz-content-sha256: STREAMING-UNSIGNED-PAYLOAD-TRAILER" -H "Content-Encoding: aws-chunked" \
+    -H "x-amz-decoded-content-length: 5" --data-binary @"$W/short-chunk" "$ENDPOINT/$P3/short"
+like "truncated chunk: IncompleteBody" "$OUT" '<Code>IncompleteBody</Code>'
+aws_error "put-object with a 1025-byte key: KeyTooLongError" KeyTooLongError \
+    "Your key is too long." \
+    s3api put-object --bucket "$P3" --key "$(printf 'k%.0s' $(seq 1025))" --body "$W/signed"
+aws_ok "put-object with a 1024-byte key" s3api put-object --bucket "$P3" \
+    --key "$(printf 'k%.0s' $(seq 1024))" --body "$W/signed"
+run curl -s -X PUT -H "$AUTH" --data-binary '<Tagging><TagSet>' "$ENDPOINT/$P3/chunked?tagging"
+like "malformed XML body: MalformedXML" "$OUT" '<Code>MalformedXML</Code>'
+aws_error "get-object with a range past the end: InvalidRange" InvalidRange \
+    "The requested range is not satisfiable" \
+    s3api get-object --bucket "$P3" --key chunked --range bytes=11-20 "$W/x"
+aws_ok "get-object with a reversed range: the whole object" s3api get-object --bucket "$P3" \
+    --key chunked --range bytes=5-1 "$W/got"
+is "reversed range ignored" "$(cat "$W/got")" "hello world"
+aws_ok "get-object with a suffix range" s3api get-object --bucket "$P3" --key chunked \
+    --range bytes=-5 "$W/got"
+is "last five bytes" "$(cat "$W/got") $(jget ContentRange)" "world bytes 6-10/11"
+
 # --- Virtual-hosted addressing
 
 run curl -s -o "$W/vh.txt" -w '%{http_code}' \
