@@ -18,8 +18,9 @@
  * ErrorResponses.html): Content-Type application/xml and
  *   <Error><Code>NoSuchKey</Code><Message>...</Message><Key>k</Key>
  *   <RequestId>4442587FB7D0A2F9</RequestId><HostId>...</HostId></Error>
- * with the extra members the handler set (call->err_fields), and the
- * request id in x-amz-request-id and x-amz-id-2 on every reply, not
+ * with the extra members the handler set (call->err_fields), any headers
+ * it set for the error (call->err_headers: S3's x-amz-delete-marker on a
+ * NoSuchKey), and the request id in x-amz-request-id and x-amz-id-2 on every reply, not
  * x-amzn-RequestId (botocore parsers.py _populate_response_metadata).
  * Route 53 and CloudFront wrap the same in <ErrorResponse>; botocore reads
  * both forms (RestXMLParser._do_error_parse), so one form serves all

@@ -6,8 +6,12 @@
  * region), so s3_buckets is unique by name and records the owning account
  * and the bucket's region. Objects (s3_objects) and bucket configurations
  * (s3_configs, one JSON document per kind) hang off the bucket name.
- * Object bodies are blobs in the store for now; bodies are bounded by the
- * core's request limit (limits.h NB_BODY_MAX).
+ * Each row of s3_objects is one version (version_id "null" outside
+ * versioning), with its tags, ACL and, for multipart objects, the sizes
+ * and checksums of its parts. Multipart uploads in progress are
+ * s3_uploads and their parts s3_parts. Object bodies are blobs in the
+ * store for now; a single request body is bounded by the core's request
+ * limit (limits.h NB_BODY_MAX), a multipart object by its parts.
  */
 #ifndef NB_S3_INT_H
 #define NB_S3_INT_H
