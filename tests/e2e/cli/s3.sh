@@ -616,6 +616,15 @@ aws_ok "put-bucket-acl public-read" s3api put-bucket-acl --bucket "$T" --acl pub
 aws_ok "get-bucket-acl after put" s3api get-bucket-acl --bucket "$T"
 is "bucket grants" "$(jget Grants.1.Grantee.URI) $(jget Grants.1.Permission)" \
     "http://acs.amazonaws.com/groups/global/AllUsers READ"
+aws_error "create-bucket --acl public-read: InvalidBucketAclWithObjectOwnership" \
+    InvalidBucketAclWithObjectOwnership \
+    "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting" \
+    s3api create-bucket --bucket acl-refused-bkt --acl public-read
+aws_ok "create-bucket --acl public-read with ObjectWriter" s3api create-bucket \
+    --bucket acl-writer-bkt --acl public-read --object-ownership ObjectWriter
+aws_ok "get-bucket-acl of the new bucket" s3api get-bucket-acl --bucket acl-writer-bkt
+is "its public-read grant" "$(jget Grants.1.Grantee.URI) $(jget Grants.1.Permission)" \
+    "http://acs.amazonaws.com/groups/global/AllUsers READ"
 
 aws_ok "put-object with SHA256 for attributes" s3api put-object --bucket "$T" --key attr.txt \
     --body "$W/v1" --checksum-algorithm SHA256
