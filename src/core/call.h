@@ -31,10 +31,13 @@ struct nb_call {
     double now;                   /* clock at start, epoch seconds (ms) */
     int64_t start_ns;             /* monotonic start, for the log line */
     /* The AWS error, once nb_fail() was called. */
-    const char *err_code; /* error shape name or code */
-    const char *err_msg;  /* message, or NULL */
-    int err_status;       /* HTTP status, or 0 to take the model's */
-    nb_value *err_fields; /* extra members of the error shape, or NULL */
+    const char *err_code;  /* error shape name or code */
+    const char *err_msg;   /* message, or NULL */
+    int err_status;        /* HTTP status, or 0 to take the model's */
+    nb_value *err_fields;  /* extra members of the error shape, or NULL */
+    nb_value *err_headers; /* HTTP headers sent with the error (REST
+                              protocols): a struct of strings, name to
+                              value, or NULL */
     /* Waiting calls. */
     nb_call_cb done_cb;   /* set by the server; run by nb_call_done */
     void *done_ud;        /* its argument */

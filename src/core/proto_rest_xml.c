@@ -18,8 +18,9 @@
  * ErrorResponses.html): Content-Type application/xml and
  *   <Error><Code>NoSuchKey</Code><Message>...</Message><Key>k</Key>
  *   <RequestId>4442587FB7D0A2F9</RequestId><HostId>...</HostId></Error>
- * with the extra members the handler set (call->err_fields), and the
- * request id in x-amz-request-id and x-amz-id-2 on every reply, not
+ * with the extra members the handler set (call->err_fields), any headers
+ * it set for the error (call->err_headers: S3's x-amz-delete-marker on a
+ * NoSuchKey), and the request id in x-amz-request-id and x-amz-id-2 on every reply, not
  * x-amzn-RequestId (botocore parsers.py _populate_response_metadata).
  * Route 53 and CloudFront wrap the same in <ErrorResponse>; botocore reads
  * both forms (RestXMLParser._do_error_parse), so one form serves all
@@ -355,8 +356,10 @@ decode_body(nb_call *call, const nb_http_req *req, const nb_shape *s, nb_value *
  * STREAMING-UNSIGNED-PAYLOAD-TRAILER, Content-Encoding aws-chunked, and
  * the body is chunks "<hex size>[;chunk-signature=<sig>]\r\n<data>\r\n"
  * ending with a zero-size chunk and optional trailer headers;
- * x-amz-decoded-content-length gives the decoded size. Signatures and
- * trailing checksums are not verified here. */
+ * x-amz-decoded-content-length gives the decoded size. Chunk signatures
+ * are not verified here; the trailers the request declares in
+ * x-amz-trailer (a checksum) join its headers, so the operation's header
+ * members read them as if they had come first. */
 static int
 is_chunked(const nb_http_req *req)
 {
@@ -384,6 +387,60 @@ chunk_size(const char **pp, const char *end)
         return -1;
     *pp = p + 2;
     return n;
+}
+
+/* 1 when name (n bytes) is listed in the comma-separated x-amz-trailer. */
+static int
+declared(const char *list, const char *name, size_t n)
+{
+    for (const char *p = list; p && *p;) {
+        while (*p == ' ' || *p == ',')
+            p++;
+        size_t l = strcspn(p, ", ");
+        if (l == n && strncasecmp(p, name, n) == 0)
+            return 1;
+        p += l;
+    }
+    return 0;
+}
+
+/* The trailer lines after the last chunk ("name:value\r\n"), the declared
+ * ones added to out's headers. */
+static int
+trailers(nb_call *call, const nb_http_req *req, const char *p, const char *end, nb_http_req *out)
+{
+    const char *list = nb_http_header(req, "x-amz-trailer");
+    size_t cap = req->nheaders + 4, n = req->nheaders;
+    nb_header *h = nb_arena_alloc(call->arena, cap * sizeof(*h));
+    if (!h)
+        return NB_ENOMEM;
+    memcpy(h, req->headers, req->nheaders * sizeof(*h));
+    while (p < end && list) {
+        const char *eol = p;
+        while (eol + 1 < end && !(eol[0] == '\r' && eol[1] == '\n'))
+            eol++;
+        const char *colon = memchr(p, ':', (size_t)(eol - p));
+        if (eol + 1 >= end || eol == p || !colon)
+            break;
+        if (declared(list, p, (size_t)(colon - p)) && n < cap) {
+            char *name = nb_arena_strndup(call->arena, p, (size_t)(colon - p));
+            const char *v = colon + 1;
+            while (v < eol && *v == ' ')
+                v++;
+            char *value = nb_arena_strndup(call->arena, v, (size_t)(eol - v));
+            if (!name || !value)
+                return NB_ENOMEM;
+            for (char *c = name; *c; c++)
+                if (*c >= 'A' && *c <= 'Z')
+                    *c = (char)(*c | 32);
+            h[n].name = name;
+            h[n++].value = value;
+        }
+        p = eol + 2;
+    }
+    out->headers = h;
+    out->nheaders = n;
+    return NB_OK;
 }
 
 static int
@@ -414,7 +471,7 @@ unchunk(nb_call *call, const nb_http_req *req, nb_http_req *out)
     *out = *req;
     out->body = d;
     out->body_len = n;
-    return NB_OK;
+    return trailers(call, req, p, end, out);
 bad:
     return nb_fail_status(call, 400, "IncompleteBody",
                           "You did not provide the number of bytes specified by the "
@@ -686,6 +743,9 @@ encode_error(nb_call *call, nb_http_resp *resp)
     nb_proto_error_info(call, &status, &code, &sender);
     nb_bind_body_reset(resp);
     int rc = id_headers(call, resp, &rid, &hid);
+    for (const nb_value *c = nb_first(call->err_headers); c && !rc; c = c->next)
+        if (c->type == NB_V_STR && c->key)
+            rc = nb_resp_header(call->arena, resp, c->key, c->u.s.p);
     if (rc)
         return rc;
     resp->status = status;

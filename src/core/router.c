@@ -253,6 +253,8 @@ sig_style(const nb_call *call)
     }
 }
 
+static int sig_fail(nb_call *call, const nb_sigv4_err *err);
+
 /* NIMBUS_VERIFY_SIGNATURES: every key's secret is "test" unless nimbus
  * issued it (then its own secret). */
 static int
@@ -271,6 +273,25 @@ verify(nb_call *call, const nb_http_req *req, const nb_sigv4_auth *auth)
         if (rc != NB_EAWS)
             return rc;
     }
+    return sig_fail(call, &err);
+}
+
+/* Without signature checks, a presigned object-store URL still expires. */
+static int
+expiry(nb_call *call, const nb_http_req *req, const nb_sigv4_auth *auth)
+{
+    nb_sigv4_err err = {0};
+    if (sig_style(call) != NB_SIGV4_STYLE_BUCKET)
+        return NB_OK;
+    int rc = nb_sigv4_check_expiry(call->arena, req, auth, call->now, &err);
+    return rc == NB_EAWS ? sig_fail(call, &err) : rc;
+}
+
+/* The refusal in err as the call's AWS error. */
+static int
+sig_fail(nb_call *call, const nb_sigv4_err *e)
+{
+    nb_sigv4_err err = *e;
     int rc = nb_fail_status(call, err.status ? err.status : 403, err.code, "%s", err.message);
     for (size_t i = 0; i < err.nfields; i++) {
         if (!call->err_fields)
@@ -325,7 +346,9 @@ nb_route(nb_call *call, const nb_http_req *req, nb_raw_fn *raw)
         return rc;
     call->http = view;
     rc = call->proto->resolve(call, call->model, view, &call->op);
-    if (rc || !nb_cfg.verify_signatures)
+    if (!rc && !nb_cfg.verify_signatures)
+        return expiry(call, req, &auth);
+    if (rc)
         return rc;
     /* AWS: operations marked noAuth (AssumeRoleWithWebIdentity) may come
      * unsigned; a signature that is sent is still checked. */

@@ -133,6 +133,14 @@ int nb_sigv4_key_account(nb_str access_key, char out[13]);
 int nb_sigv4_verify(nb_arena *a, const nb_http_req *req, const nb_sigv4_auth *auth,
                     const char *secret, double now, int style, nb_sigv4_err *err);
 
+/* Checks only the validity window of a presigned object-store URL (SigV4
+ * X-Amz-Date and X-Amz-Expires, or SigV2 Expires), for when signatures
+ * are not verified: AWS refuses an expired URL whatever its signature.
+ * Returns NB_OK (also for requests that are not presigned), NB_EAWS with
+ * err filled, or NB_ENOMEM. */
+int nb_sigv4_check_expiry(nb_arena *a, const nb_http_req *req, const nb_sigv4_auth *auth,
+                          double now, nb_sigv4_err *err);
+
 /* Refusals decided by the caller, in the style's words. */
 typedef enum nb_sigv4_reason {
     NB_SIGV4_NO_AUTH,     /* the request carries no credentials */

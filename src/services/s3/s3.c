@@ -23,8 +23,11 @@
 
 /* Sorted by name, as the model's operations are. */
 static const nb_op ops[] = {
+    {"AbortMultipartUpload", s3_abort_multipart_upload},
+    {"CompleteMultipartUpload", s3_complete_multipart_upload},
     {"CopyObject", s3_copy_object},
     {"CreateBucket", s3_create_bucket},
+    {"CreateMultipartUpload", s3_create_multipart_upload},
     {"DeleteBucket", s3_delete_bucket},
     {"DeleteBucketCors", s3_config_delete},
     {"DeleteBucketEncryption", s3_config_delete},
@@ -34,9 +37,11 @@ static const nb_op ops[] = {
     {"DeleteBucketTagging", s3_config_delete},
     {"DeleteBucketWebsite", s3_config_delete},
     {"DeleteObject", s3_delete_object},
+    {"DeleteObjectTagging", s3_delete_object_tagging},
     {"DeleteObjects", s3_delete_objects},
     {"DeletePublicAccessBlock", s3_config_delete},
     {"GetBucketAccelerateConfiguration", s3_config_get},
+    {"GetBucketAcl", s3_get_bucket_acl},
     {"GetBucketCors", s3_config_get},
     {"GetBucketEncryption", s3_config_get},
     {"GetBucketLifecycleConfiguration", s3_config_get},
@@ -51,14 +56,21 @@ static const nb_op ops[] = {
     {"GetBucketVersioning", s3_get_bucket_versioning},
     {"GetBucketWebsite", s3_config_get},
     {"GetObject", s3_get_object},
+    {"GetObjectAcl", s3_get_object_acl},
+    {"GetObjectAttributes", s3_get_object_attributes},
     {"GetObjectLockConfiguration", s3_config_get},
+    {"GetObjectTagging", s3_get_object_tagging},
     {"GetPublicAccessBlock", s3_config_get},
     {"HeadBucket", s3_head_bucket},
     {"HeadObject", s3_head_object},
     {"ListBuckets", s3_list_buckets},
+    {"ListMultipartUploads", s3_list_multipart_uploads},
+    {"ListObjectVersions", s3_list_object_versions},
     {"ListObjects", s3_list_objects},
     {"ListObjectsV2", s3_list_objects_v2},
+    {"ListParts", s3_list_parts},
     {"PutBucketAccelerateConfiguration", s3_config_put},
+    {"PutBucketAcl", s3_put_bucket_acl},
     {"PutBucketCors", s3_config_put},
     {"PutBucketEncryption", s3_config_put},
     {"PutBucketLifecycleConfiguration", s3_config_put},
@@ -71,8 +83,12 @@ static const nb_op ops[] = {
     {"PutBucketVersioning", s3_put_bucket_versioning},
     {"PutBucketWebsite", s3_config_put},
     {"PutObject", s3_put_object},
+    {"PutObjectAcl", s3_put_object_acl},
     {"PutObjectLockConfiguration", s3_config_put},
+    {"PutObjectTagging", s3_put_object_tagging},
     {"PutPublicAccessBlock", s3_config_put},
+    {"UploadPart", s3_upload_part},
+    {"UploadPartCopy", s3_upload_part_copy},
 };
 
 static const char schema[] =
@@ -87,8 +103,19 @@ static const char schema[] =
     " version_id TEXT NOT NULL, latest INTEGER NOT NULL, delete_marker INTEGER NOT NULL,"
     " body BLOB, size INTEGER NOT NULL, etag TEXT NOT NULL, modified REAL NOT NULL,"
     " attrs TEXT NOT NULL, ck_algo TEXT NOT NULL, ck_value TEXT NOT NULL,"
+    " ck_type TEXT NOT NULL DEFAULT '', parts TEXT NOT NULL DEFAULT '',"
+    " tags TEXT NOT NULL DEFAULT '', acl TEXT NOT NULL DEFAULT '',"
     " UNIQUE (bucket, key, version_id));"
-    "CREATE INDEX IF NOT EXISTS s3_objects_latest ON s3_objects (bucket, latest, key);";
+    "CREATE INDEX IF NOT EXISTS s3_objects_latest ON s3_objects (bucket, latest, key);"
+    "CREATE TABLE IF NOT EXISTS s3_uploads ("
+    " account TEXT NOT NULL, region TEXT NOT NULL, bucket TEXT NOT NULL, key TEXT NOT NULL,"
+    " upload_id TEXT NOT NULL PRIMARY KEY, initiated REAL NOT NULL, attrs TEXT NOT NULL,"
+    " ck_algo TEXT NOT NULL, ck_type TEXT NOT NULL, tags TEXT NOT NULL, acl TEXT NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS s3_uploads_key ON s3_uploads (bucket, key, initiated);"
+    "CREATE TABLE IF NOT EXISTS s3_parts ("
+    " account TEXT NOT NULL, region TEXT NOT NULL, upload_id TEXT NOT NULL,"
+    " part_number INTEGER NOT NULL, body BLOB, size INTEGER NOT NULL, etag TEXT NOT NULL,"
+    " modified REAL NOT NULL, ck_value TEXT NOT NULL, PRIMARY KEY (upload_id, part_number));";
 
 /* The bucket named by a virtual-hosted Host, if any: "<b>.s3.<rest>" under
  * localhost.localstack.cloud or amazonaws.com, or "<b>.localhost". A

@@ -111,6 +111,20 @@ s3_create_bucket(nb_call *call, const nb_value *in, nb_value *out)
     int rc = bucket_region(call, in, &region);
     if (rc)
         return rc;
+    /* AWS: API_CreateBucket.html: an ACL beyond the owner's with
+     * BucketOwnerEnforced (the default) is InvalidBucketAclWithObjectOwnership;
+     * the message as S3 sends it (hashicorp/terraform-provider-aws users'
+     * reports). */
+    const char *acl = nb_get_str(in, "ACL"), *own = nb_get_str(in, "ObjectOwnership");
+    int grants = nb_get(in, "GrantFullControl") || nb_get(in, "GrantRead") ||
+                 nb_get(in, "GrantReadACP") || nb_get(in, "GrantWrite") ||
+                 nb_get(in, "GrantWriteACP");
+    if ((grants || (acl && strcmp(acl, "private") != 0)) &&
+        (!own || strcmp(own, "BucketOwnerEnforced") == 0))
+        return s3_fail(call, 400, "InvalidBucketAclWithObjectOwnership",
+                       "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced "
+                       "setting",
+                       NULL, NULL);
     rc = s3_bucket_get(call, name, &b);
     if (rc == NB_OK && strcmp(b.account, call->account) != 0)
         return s3_fail(call, 409, "BucketAlreadyExists",
@@ -138,7 +152,6 @@ s3_create_bucket(nb_call *call, const nb_value *in, nb_value *out)
     nb_bind_double(st, 4, (double)(int64_t)call->now);
     if (nb_step(st) != NB_DONE)
         return NB_EINTERNAL;
-    const char *own = nb_get_str(in, "ObjectOwnership");
     const char *own_json =
         nb_arena_printf(call->arena, "{\"Rules\":[{\"ObjectOwnership\":\"%s\"}]}",
                         own ? own : "BucketOwnerEnforced");
@@ -146,6 +159,13 @@ s3_create_bucket(nb_call *call, const nb_value *in, nb_value *out)
                     "{\"BlockPublicAcls\":true,\"IgnorePublicAcls\":true,"
                     "\"BlockPublicPolicy\":true,\"RestrictPublicBuckets\":true}");
     rc = rc ? rc : config_row(call, name, region, "OwnershipControls", own_json);
+    if (!rc && (acl || grants)) {
+        const char *json = "";
+        s3_bucket nb = {.name = name, .account = call->account, .region = region, .vstatus = ""};
+        rc = s3_acl_from_request(call, in, &nb, &json);
+        if (!rc && json[0])
+            rc = s3_config_store(call, &nb, "AccessControlPolicy", json);
+    }
     return rc ? rc : nb_set_str(out, "Location", nb_arena_printf(call->arena, "/%s", name));
 }
 
@@ -174,6 +194,9 @@ s3_delete_bucket(nb_call *call, const nb_value *in, nb_value *out)
         "DELETE FROM s3_buckets WHERE name = ?",
         "DELETE FROM s3_configs WHERE bucket = ?",
         "DELETE FROM s3_objects WHERE bucket = ?",
+        "DELETE FROM s3_parts WHERE upload_id IN (SELECT upload_id FROM s3_uploads"
+        " WHERE bucket = ?)",
+        "DELETE FROM s3_uploads WHERE bucket = ?",
     };
     for (size_t i = 0; i < NB_ARRAY_LEN(sql); i++) {
         nb_stmt *st = nb_sql(call, sql[i]);

@@ -65,31 +65,60 @@ be(nb_call *call, uint64_t v, int bytes)
     return b64(call, out, (size_t)bytes);
 }
 
-const char *
-s3_checksum(nb_call *call, const char *algo, const void *body, size_t len)
+void
+s3_crc_init(s3_crc *s, const char *algo)
+{
+    tables();
+    s->algo = algo;
+    s->c = strcmp(algo, "CRC32") == 0    ? (uint64_t)crc32(0L, Z_NULL, 0)
+           : strcmp(algo, "CRC32C") == 0 ? 0xFFFFFFFFu
+                                         : ~0ull;
+}
+
+void
+s3_crc_update(s3_crc *s, const void *body, size_t len)
 {
     const unsigned char *p = body;
-    if (strcmp(algo, "CRC32") == 0) {
-        uLong c = crc32(0L, Z_NULL, 0);
+    if (strcmp(s->algo, "CRC32") == 0) {
+        uLong c = (uLong)s->c;
         for (size_t off = 0; off < len;) { /* zlib takes uInt lengths */
             uInt n = len - off > 1u << 30 ? 1u << 30 : (uInt)(len - off);
             c = crc32(c, p + off, n);
             off += n;
         }
-        return be(call, c, 4);
-    }
-    tables();
-    if (strcmp(algo, "CRC32C") == 0) {
-        uint32_t c = 0xFFFFFFFFu;
+        s->c = c;
+    } else if (strcmp(s->algo, "CRC32C") == 0) {
+        uint32_t c = (uint32_t)s->c;
         for (size_t i = 0; i < len; i++)
             c = crc32c_tab[(c ^ p[i]) & 0xFF] ^ (c >> 8);
-        return be(call, c ^ 0xFFFFFFFFu, 4);
-    }
-    if (strcmp(algo, "CRC64NVME") == 0) {
-        uint64_t c = ~0ull;
+        s->c = c;
+    } else {
+        uint64_t c = s->c;
         for (size_t i = 0; i < len; i++)
             c = crc64_tab[(c ^ p[i]) & 0xFF] ^ (c >> 8);
-        return be(call, ~c, 8);
+        s->c = c;
+    }
+}
+
+const char *
+s3_crc_final(nb_call *call, s3_crc *s)
+{
+    if (strcmp(s->algo, "CRC32") == 0)
+        return be(call, s->c, 4);
+    if (strcmp(s->algo, "CRC32C") == 0)
+        return be(call, s->c ^ 0xFFFFFFFFu, 4);
+    return be(call, ~s->c, 8);
+}
+
+const char *
+s3_checksum(nb_call *call, const char *algo, const void *body, size_t len)
+{
+    if (strcmp(algo, "CRC32") == 0 || strcmp(algo, "CRC32C") == 0 ||
+        strcmp(algo, "CRC64NVME") == 0) {
+        s3_crc s;
+        s3_crc_init(&s, algo);
+        s3_crc_update(&s, body, len);
+        return s3_crc_final(call, &s);
     }
     const EVP_MD *md = strcmp(algo, "SHA1") == 0     ? EVP_sha1()
                        : strcmp(algo, "SHA256") == 0 ? EVP_sha256()
@@ -110,6 +139,15 @@ s3_checksum_member(nb_call *call, const char *algo)
 }
 
 static const char *const algos[] = {"CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256"};
+
+const char *
+s3_checksum_algo(const char *name)
+{
+    for (size_t i = 0; name && i < NB_ARRAY_LEN(algos); i++)
+        if (strcasecmp(name, algos[i]) == 0)
+            return algos[i];
+    return NULL;
+}
 
 static int
 check_md5(nb_call *call, const char *want, const void *body, size_t len)

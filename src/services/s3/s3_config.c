@@ -90,9 +90,8 @@ cfg_of(const char *op)
     return NULL;
 }
 
-/* The stored document of kind for bucket, or NULL. */
-static const char *
-stored(nb_call *call, const char *bucket, const char *kind)
+const char *
+s3_config_stored(nb_call *call, const char *bucket, const char *kind)
 {
     nb_stmt *st = nb_sql(call, "SELECT body FROM s3_configs WHERE bucket = ? AND kind = ?");
     if (!st)
@@ -131,14 +130,20 @@ s3_config_put(nb_call *call, const nb_value *in, nb_value *out)
     if (strcmp(c->kind, "Policy") == 0 && (rc = check_policy(call, doc->u.s.p)))
         return rc;
     const char *json = s3_to_json(call, doc);
+    return json ? s3_config_store(call, &b, c->kind, json) : NB_ENOMEM;
+}
+
+int
+s3_config_store(nb_call *call, const s3_bucket *b, const char *kind, const char *json)
+{
     nb_stmt *st = nb_sql(call, "INSERT OR REPLACE INTO s3_configs (account, region, bucket, kind,"
                                " body) VALUES (?, ?, ?, ?, ?)");
-    if (!json || !st)
-        return json ? NB_EINTERNAL : NB_ENOMEM;
-    nb_bind_text(st, 1, b.account);
-    nb_bind_text(st, 2, b.region);
-    nb_bind_text(st, 3, b.name);
-    nb_bind_text(st, 4, c->kind);
+    if (!st)
+        return NB_EINTERNAL;
+    nb_bind_text(st, 1, b->account);
+    nb_bind_text(st, 2, b->region);
+    nb_bind_text(st, 3, b->name);
+    nb_bind_text(st, 4, kind);
     nb_bind_text(st, 5, json);
     return nb_step(st) == NB_DONE ? NB_OK : NB_EINTERNAL;
 }
@@ -153,7 +158,7 @@ s3_config_get(nb_call *call, const nb_value *in, nb_value *out)
     int rc = s3_bucket_need(call, nb_get_str(in, "Bucket"), &b);
     if (rc)
         return rc;
-    const char *json = stored(call, b.name, c->kind);
+    const char *json = s3_config_stored(call, b.name, c->kind);
     if (!json && c->code)
         return s3_fail(call, 404, c->code, c->msg, "BucketName", b.name);
     if (!json && !(json = c->dflt))
@@ -200,7 +205,7 @@ s3_get_bucket_policy_status(nb_call *call, const nb_value *in, nb_value *out)
     int rc = s3_bucket_need(call, nb_get_str(in, "Bucket"), &b);
     if (rc)
         return rc;
-    if (!stored(call, b.name, "Policy"))
+    if (!s3_config_stored(call, b.name, "Policy"))
         return s3_fail(call, 404, "NoSuchBucketPolicy", "The bucket policy does not exist",
                        "BucketName", b.name);
     nb_value *ps = nb_set_struct(out, "PolicyStatus");

@@ -26,7 +26,6 @@
 #include "core/arena.h"
 #include "core/call.h"
 #include "core/http.h"
-#include "core/ids.h"
 #include "core/model.h"
 #include "core/timefmt.h"
 #include "core/value.h"
@@ -63,12 +62,13 @@ int
 s3_object_get(nb_call *call, const char *bucket, const char *key, const char *version,
               int with_body, s3_object *o)
 {
-    nb_stmt *st = version ? nb_sql(call, "SELECT version_id, delete_marker, size, etag, modified,"
-                                         " attrs, ck_algo, ck_value, body FROM s3_objects"
-                                         " WHERE bucket = ? AND key = ? AND version_id = ?")
-                          : nb_sql(call, "SELECT version_id, delete_marker, size, etag, modified,"
-                                         " attrs, ck_algo, ck_value, body FROM s3_objects"
-                                         " WHERE bucket = ? AND key = ? AND latest = 1");
+    nb_stmt *st =
+        version ? nb_sql(call, "SELECT version_id, delete_marker, size, etag, modified, attrs,"
+                               " ck_algo, ck_value, body, ck_type, parts, tags, acl"
+                               " FROM s3_objects WHERE bucket = ? AND key = ? AND version_id = ?")
+                : nb_sql(call, "SELECT version_id, delete_marker, size, etag, modified, attrs,"
+                               " ck_algo, ck_value, body, ck_type, parts, tags, acl"
+                               " FROM s3_objects WHERE bucket = ? AND key = ? AND latest = 1");
     if (!st)
         return NB_EINTERNAL;
     nb_bind_text(st, 1, bucket);
@@ -88,6 +88,10 @@ s3_object_get(nb_call *call, const char *bucket, const char *key, const char *ve
     o->attrs = col_dup(call, st, 5);
     o->ck_algo = col_dup(call, st, 6);
     o->ck_value = col_dup(call, st, 7);
+    o->ck_type = col_dup(call, st, 9);
+    o->parts = col_dup(call, st, 10);
+    o->tags = col_dup(call, st, 11);
+    o->acl = col_dup(call, st, 12);
     if (with_body && !o->delete_marker) {
         size_t n = nb_col_bytes(st, 8);
         char *b = nb_arena_alloc(call->arena, n + 1);
@@ -98,30 +102,17 @@ s3_object_get(nb_call *call, const char *bucket, const char *key, const char *ve
         b[n] = '\0';
         o->body = b;
     }
-    if (!o->key || !o->version_id || !o->etag || !o->attrs || !o->ck_algo || !o->ck_value)
+    if (!o->key || !o->version_id || !o->etag || !o->attrs || !o->ck_algo || !o->ck_value ||
+        !o->ck_type || !o->parts || !o->tags || !o->acl)
         return NB_ENOMEM;
     return o->delete_marker && !version ? NB_ENOTFOUND : NB_OK;
 }
 
 /* A version id: 32 characters from S3's alphabet. */
-static const char *
-new_version_id(nb_call *call)
+const char *
+s3_write_version(nb_call *call, const s3_bucket *b)
 {
-    static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._";
-    char *s = nb_arena_alloc(call->arena, 33);
-    if (!s)
-        return NULL;
-    for (int i = 0; i < 32; i++)
-        s[i] = a[nb_ids_rand() % 64];
-    s[32] = '\0';
-    return s;
-}
-
-/* The version id a write gets in bucket b. */
-static const char *
-write_version(nb_call *call, const s3_bucket *b)
-{
-    return strcmp(b->vstatus, "Enabled") == 0 ? new_version_id(call) : "null";
+    return strcmp(b->vstatus, "Enabled") == 0 ? s3_random_id(call, 32) : "null";
 }
 
 static int
@@ -137,9 +128,8 @@ exec3(nb_call *call, const char *sql, const char *a, const char *b, const char *
     return nb_step(st) == NB_DONE ? NB_OK : NB_EINTERNAL;
 }
 
-/* Stores o (body and all) as the latest version of its key. */
-static int
-store_object(nb_call *call, const s3_bucket *b, const s3_object *o)
+int
+s3_store_object(nb_call *call, const s3_bucket *b, const s3_object *o)
 {
     int rc = exec3(call, "DELETE FROM s3_objects WHERE bucket = ? AND key = ? AND version_id = ?",
                    b->name, o->key, o->version_id);
@@ -150,8 +140,8 @@ store_object(nb_call *call, const s3_bucket *b, const s3_object *o)
         return rc;
     nb_stmt *st = nb_sql(call, "INSERT INTO s3_objects (account, region, bucket, key, version_id,"
                                " latest, delete_marker, body, size, etag, modified, attrs,"
-                               " ck_algo, ck_value) VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?,"
-                               " ?)");
+                               " ck_algo, ck_value, ck_type, parts, tags, acl) VALUES (?, ?, ?,"
+                               " ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     if (!st)
         return NB_EINTERNAL;
     nb_bind_text(st, 1, b->account);
@@ -160,18 +150,22 @@ store_object(nb_call *call, const s3_bucket *b, const s3_object *o)
     nb_bind_text(st, 4, o->key);
     nb_bind_text(st, 5, o->version_id);
     nb_bind_int(st, 6, o->delete_marker);
-    nb_bind_blob(st, 7, o->body ? o->body : "", (size_t)o->size);
+    nb_bind_blob(st, 7, o->body ? o->body : "", o->body ? (size_t)o->size : 0);
     nb_bind_int(st, 8, o->size);
     nb_bind_text(st, 9, o->etag);
     nb_bind_double(st, 10, o->modified);
     nb_bind_text(st, 11, o->attrs);
     nb_bind_text(st, 12, o->ck_algo);
     nb_bind_text(st, 13, o->ck_value);
+    nb_bind_text(st, 14, o->ck_type ? o->ck_type : (o->ck_algo[0] ? "FULL_OBJECT" : ""));
+    nb_bind_text(st, 15, o->parts ? o->parts : "");
+    nb_bind_text(st, 16, o->tags ? o->tags : "");
+    nb_bind_text(st, 17, o->acl ? o->acl : "");
     return nb_step(st) == NB_DONE ? NB_OK : NB_EINTERNAL;
 }
 
-static const char *
-md5_etag(nb_call *call, const void *p, size_t n)
+const char *
+s3_md5_etag(nb_call *call, const void *p, size_t n)
 {
     unsigned char md[16];
     unsigned int len = 0;
@@ -180,9 +174,8 @@ md5_etag(nb_call *call, const void *p, size_t n)
     return hex ? nb_arena_printf(call->arena, "\"%s\"", hex) : NULL;
 }
 
-/* The kept members of src as a JSON document. */
-static const char *
-attrs_of(nb_call *call, const nb_value *src)
+const char *
+s3_attrs_of(nb_call *call, const nb_value *src)
 {
     nb_value *a = nb_value_struct(call->arena);
     if (!a)
@@ -202,8 +195,8 @@ attrs_of(nb_call *call, const nb_value *src)
 
 /* ETag lists in If-Match / If-None-Match: "*", or quoted or bare tags
  * separated by commas. */
-static int
-etag_in(const char *list, const char *etag)
+int
+s3_etag_in(const char *list, const char *etag)
 {
     const char *bare = etag + 1;
     size_t bl = strlen(etag) - 2;
@@ -223,17 +216,16 @@ etag_in(const char *list, const char *etag)
     return 0;
 }
 
-static int
-precondition(nb_call *call, const char *condition)
+int
+s3_precondition(nb_call *call, const char *condition)
 {
     return s3_fail(call, 412, "PreconditionFailed",
                    "At least one of the pre-conditions you specified did not hold", "Condition",
                    condition);
 }
 
-/* 0: go on; 304: not modified; or an error raised. */
-static int
-conditions(nb_call *call, const nb_value *in, const s3_object *o, const char *prefix)
+int
+s3_conditions(nb_call *call, const nb_value *in, const s3_object *o, const char *prefix)
 {
     char m[64];
     snprintf(m, sizeof(m), "%sIfMatch", prefix);
@@ -245,15 +237,15 @@ conditions(nb_call *call, const nb_value *in, const s3_object *o, const char *pr
     snprintf(m, sizeof(m), "%sIfModifiedSince", prefix);
     const nb_value *ims = nb_get(in, m);
     int copy = prefix[0] != '\0';
-    if (im && !etag_in(im, o->etag))
-        return precondition(call, copy ? "x-amz-copy-source-If-Match" : "If-Match");
+    if (im && !s3_etag_in(im, o->etag))
+        return s3_precondition(call, copy ? "x-amz-copy-source-If-Match" : "If-Match");
     if (!im && ius && ius->type == NB_V_TIME && o->modified > ius->u.d)
-        return precondition(call,
-                            copy ? "x-amz-copy-source-If-Unmodified-Since" : "If-Unmodified-Since");
-    if (inm && etag_in(inm, o->etag))
-        return copy ? precondition(call, "x-amz-copy-source-If-None-Match") : 304;
+        return s3_precondition(call, copy ? "x-amz-copy-source-If-Unmodified-Since"
+                                          : "If-Unmodified-Since");
+    if (inm && s3_etag_in(inm, o->etag))
+        return copy ? s3_precondition(call, "x-amz-copy-source-If-None-Match") : 304;
     if (!inm && ims && ims->type == NB_V_TIME && o->modified <= ims->u.d && ims->u.d <= call->now)
-        return copy ? precondition(call, "x-amz-copy-source-If-Modified-Since") : 304;
+        return copy ? s3_precondition(call, "x-amz-copy-source-If-Modified-Since") : 304;
     return NB_OK;
 }
 
@@ -262,8 +254,14 @@ s3_put_object(nb_call *call, const nb_value *in, nb_value *out)
 {
     s3_bucket b;
     s3_object o = {0}, cur;
-    int rc = s3_bucket_need(call, nb_get_str(in, "Bucket"), &b);
+    int rc = s3_key_check(call, nb_get_str(in, "Key"));
+    o.tags = "";
     if (rc)
+        return rc;
+    if (nb_get_str(in, "Tagging") &&
+        (rc = s3_tags_from_query(call, nb_get_str(in, "Tagging"), &o.tags)))
+        return rc;
+    if ((rc = s3_bucket_need(call, nb_get_str(in, "Bucket"), &b)))
         return rc;
     const nb_value *body = nb_get(in, "Body");
     o.key = nb_get_str(in, "Key");
@@ -271,21 +269,23 @@ s3_put_object(nb_call *call, const nb_value *in, nb_value *out)
     o.size = body ? (int64_t)body->u.s.len : 0;
     if ((rc = s3_check_body(call, in, o.body, (size_t)o.size, &o.ck_algo, &o.ck_value)))
         return rc;
+    if ((rc = s3_acl_from_request(call, in, &b, &o.acl)))
+        return rc;
     /* AWS: conditional writes (If-None-Match "*", If-Match <etag>). */
     int exists = s3_object_get(call, b.name, o.key, NULL, 0, &cur) == NB_OK;
     if (nb_get_str(in, "IfNoneMatch") && exists)
-        return precondition(call, "If-None-Match");
-    if (nb_get_str(in, "IfMatch") && (!exists || !etag_in(nb_get_str(in, "IfMatch"), cur.etag)))
-        return exists ? precondition(call, "If-Match")
+        return s3_precondition(call, "If-None-Match");
+    if (nb_get_str(in, "IfMatch") && (!exists || !s3_etag_in(nb_get_str(in, "IfMatch"), cur.etag)))
+        return exists ? s3_precondition(call, "If-Match")
                       : s3_fail(call, 404, "NoSuchKey", "The specified key does not exist.", "Key",
                                 o.key);
-    o.etag = md5_etag(call, o.body, (size_t)o.size);
-    o.version_id = write_version(call, &b);
+    o.etag = s3_md5_etag(call, o.body, (size_t)o.size);
+    o.version_id = s3_write_version(call, &b);
     o.modified = (double)(int64_t)call->now;
-    o.attrs = attrs_of(call, in);
+    o.attrs = s3_attrs_of(call, in);
     if (!o.etag || !o.version_id || !o.attrs)
         return NB_ENOMEM;
-    if ((rc = store_object(call, &b, &o)))
+    if ((rc = s3_store_object(call, &b, &o)))
         return rc;
     rc = nb_set_str(out, "ETag", o.etag);
     if (!rc && strcmp(o.version_id, "null") != 0)
@@ -362,17 +362,89 @@ attrs_out(nb_call *call, const nb_value *in, const s3_object *o, nb_value *out)
     return NB_OK;
 }
 
-static int
-no_such_key(nb_call *call, const nb_value *in)
+int
+s3_no_such_key(nb_call *call, const char *key, const char *v)
 {
-    const char *v = nb_get_str(in, "VersionId");
     if (v && strcmp(v, "null") != 0) {
         int rc = s3_fail(call, 404, "NoSuchVersion", "The specified version does not exist.", "Key",
-                         nb_get_str(in, "Key"));
+                         key);
         return rc == NB_EAWS && nb_set_str(call->err_fields, "VersionId", v) ? NB_ENOMEM : rc;
     }
-    return s3_fail(call, 404, "NoSuchKey", "The specified key does not exist.", "Key",
-                   nb_get_str(in, "Key"));
+    return s3_fail(call, 404, "NoSuchKey", "The specified key does not exist.", "Key", key);
+}
+
+/* The bytes of part n of a multipart object (parts numbered 1 to N in
+ * the order completed); a simple object is one part. AWS: GetObject
+ * partNumber: InvalidPartNumber (416) past the last part, with
+ * PartNumberRequested and ActualPartCount. */
+static int
+part_range(nb_call *call, const nb_value *in, const s3_object *o, int64_t *from, int64_t *to,
+           int64_t *nparts, const char **ck)
+{
+    int64_t n = nb_get_int(in, "PartNumber", 0);
+    const nb_value *parts = o->parts[0] ? s3_from_json(call, o->parts, NB_NO_SHAPE) : NULL;
+    int64_t count = parts ? (int64_t)parts->u.c.n : 1;
+    if (n < 1 || n > count) {
+        int rc = s3_fail(call, 416, "InvalidPartNumber",
+                         "The requested partnumber is not "
+                         "satisfiable",
+                         "PartNumberRequested", nb_arena_printf(call->arena, "%lld", (long long)n));
+        const char *c = nb_arena_printf(call->arena, "%lld", (long long)count);
+        return rc == NB_EAWS && (!c || nb_set_str(call->err_fields, "ActualPartCount", c))
+                   ? NB_ENOMEM
+                   : rc;
+    }
+    if (!parts)
+        return NB_OK; /* the whole object, as a plain GET */
+    int64_t off = 0, i = 1;
+    for (const nb_value *p = nb_first(parts); p; p = p->next, i++) {
+        int64_t size = nb_get_int(p, "Size", 0);
+        if (i == n) {
+            *from = off;
+            *to = off + size - 1;
+            *ck = nb_get_str(p, s3_checksum_member(call, o->ck_algo));
+            break;
+        }
+        off += size;
+    }
+    *nparts = count;
+    return NB_OK;
+}
+
+static int
+err_header(nb_call *call, const char *name, const char *value)
+{
+    if (!call->err_headers && !(call->err_headers = nb_value_struct(call->arena)))
+        return NB_ENOMEM;
+    return value ? nb_set_str(call->err_headers, name, value) : NB_ENOMEM;
+}
+
+int
+s3_missing(nb_call *call, const char *key, const char *version, const s3_object *o)
+{
+    int rc;
+    if (!o->delete_marker)
+        return s3_no_such_key(call, key, version);
+    /* AWS: API_GetObject.html: the current version is a delete marker:
+     * NoSuchKey with x-amz-delete-marker: true; a delete marker asked for
+     * by version: 405 MethodNotAllowed, ResourceType DeleteMarker. */
+    if (!version) {
+        rc = s3_no_such_key(call, key, NULL);
+    } else {
+        const char *m = call->http && call->http->method ? call->http->method : "GET";
+        char *t = nb_arena_alloc(call->arena, 40);
+        rc = s3_fail(call, 405, "MethodNotAllowed",
+                     "The specified method is not allowed against this resource.", "Method", m);
+        if (rc == NB_EAWS &&
+            (!t || nb_set_str(call->err_fields, "ResourceType", "DeleteMarker") ||
+             nb_time_rfc822(t, 40, o->modified) || err_header(call, "Last-Modified", t) ||
+             err_header(call, "Allow", "DELETE")))
+            return NB_ENOMEM;
+    }
+    if (rc == NB_EAWS && (err_header(call, "x-amz-delete-marker", "true") ||
+                          err_header(call, "x-amz-version-id", o->version_id)))
+        return NB_ENOMEM;
+    return rc;
 }
 
 /* GetObject and HeadObject. */
@@ -384,16 +456,13 @@ read_object(nb_call *call, const nb_value *in, nb_value *out, int head)
     int rc = s3_bucket_need(call, nb_get_str(in, "Bucket"), &b);
     if (rc)
         return rc;
+    o.delete_marker = 0;
     rc = s3_object_get(call, b.name, nb_get_str(in, "Key"), nb_get_str(in, "VersionId"), !head, &o);
-    if (rc == NB_ENOTFOUND)
-        return no_such_key(call, in);
+    if (rc == NB_ENOTFOUND || (rc == NB_OK && o.delete_marker))
+        return s3_missing(call, nb_get_str(in, "Key"), nb_get_str(in, "VersionId"), &o);
     if (rc)
         return rc;
-    if (o.delete_marker) /* AWS: a delete marker asked for by version */
-        return s3_fail(call, 405, "MethodNotAllowed",
-                       "The specified method is not allowed against this resource.", "Method",
-                       head ? "HEAD" : "GET");
-    rc = conditions(call, in, &o, "");
+    rc = s3_conditions(call, in, &o, "");
     if (rc == 304) {
         rc = nb_set_int(out, "StatusCode", 304);
         rc = rc ? rc : nb_set_str(out, "ETag", o.etag);
@@ -401,14 +470,22 @@ read_object(nb_call *call, const nb_value *in, nb_value *out, int head)
     }
     if (rc)
         return rc;
-    int64_t part = nb_get_int(in, "PartNumber", 0);
-    if (part > 1)
-        return s3_fail(call, 416, "InvalidPartNumber",
-                       "The requested partnumber is not satisfiable", "PartNumberRequested",
-                       nb_get_str(in, "PartNumber"));
-    int64_t from = 0, to = o.size - 1;
-    const char *range = nb_get_str(in, "Range");
+    int64_t from = 0, to = o.size - 1, nparts = 0;
+    const char *range = nb_get_str(in, "Range"), *part_ck = NULL;
     int pr = parse_range(range, o.size, &from, &to);
+    if (pr > 0) { /* AWS: a range S3 does not honour is ignored: the whole object */
+        from = 0;
+        to = o.size - 1;
+    }
+    if (nb_get(in, "PartNumber")) {
+        if (range)
+            return s3_fail(call, 400, "InvalidRequest",
+                           "Cannot specify both Range header and partNumber query parameter", NULL,
+                           NULL);
+        if ((rc = part_range(call, in, &o, &from, &to, &nparts, &part_ck)))
+            return rc;
+        pr = nparts ? 0 : 1;
+    }
     if (pr < 0) {
         rc = s3_fail(call, 416, "InvalidRange", "The requested range is not satisfiable",
                      "RangeRequested", range);
@@ -426,6 +503,10 @@ read_object(nb_call *call, const nb_value *in, nb_value *out, int head)
     rc = rc ? rc : nb_set_str(out, "ETag", o.etag);
     if (!rc && strcmp(o.version_id, "null") != 0)
         rc = nb_set_str(out, "VersionId", o.version_id);
+    if (!rc && nparts)
+        rc = nb_set_int(out, "PartsCount", nparts);
+    if (!rc && o.tags[0])
+        rc = nb_set_int(out, "TagCount", s3_tag_count(call, o.tags));
     if (!rc && pr == 0) {
         rc = nb_set_int(out, "StatusCode", 206);
         rc = rc ? rc
@@ -434,9 +515,10 @@ read_object(nb_call *call, const nb_value *in, nb_value *out, int head)
                                              (long long)to, (long long)o.size));
     }
     const char *mode = nb_get_str(in, "ChecksumMode");
-    if (!rc && pr != 0 && mode && strcasecmp(mode, "ENABLED") == 0 && o.ck_algo[0]) {
-        rc = nb_set_str(out, s3_checksum_member(call, o.ck_algo), o.ck_value);
-        rc = rc ? rc : nb_set_str(out, "ChecksumType", "FULL_OBJECT");
+    int ck_on = mode && strcasecmp(mode, "ENABLED") == 0 && o.ck_algo[0];
+    if (!rc && ck_on && (pr != 0 || (nparts && part_ck))) {
+        rc = nb_set_str(out, s3_checksum_member(call, o.ck_algo), part_ck ? part_ck : o.ck_value);
+        rc = rc ? rc : nb_set_str(out, "ChecksumType", o.ck_type[0] ? o.ck_type : "FULL_OBJECT");
     }
     if (!rc && !head)
         rc = nb_set_blob(out, "Body", o.body + from, (size_t)len);
@@ -492,7 +574,7 @@ delete_one(nb_call *call, const s3_bucket *b, const char *key, const char *versi
                      NULL);
     s3_object m = {0};
     m.key = key;
-    m.version_id = write_version(call, b);
+    m.version_id = s3_write_version(call, b);
     m.delete_marker = 1;
     m.etag = "";
     m.attrs = "{}";
@@ -502,7 +584,7 @@ delete_one(nb_call *call, const s3_bucket *b, const char *key, const char *versi
         return NB_ENOMEM;
     d->version_id = m.version_id;
     d->marker = 1;
-    return store_object(call, b, &m);
+    return s3_store_object(call, b, &m);
 }
 
 static int
@@ -511,7 +593,7 @@ deleted_out(nb_value *v, const deleted *d, int multi)
     int rc = NB_OK;
     if (d->marker)
         rc = nb_set_bool(v, "DeleteMarker", 1);
-    if (!rc && d->version_id && (multi || strcmp(d->version_id, "null") != 0))
+    if (!rc && d->version_id && (multi || d->marker || strcmp(d->version_id, "null") != 0))
         rc = nb_set_str(v, multi && d->marker ? "DeleteMarkerVersionId" : "VersionId",
                         d->version_id);
     return rc;
@@ -556,16 +638,18 @@ s3_delete_objects(nb_call *call, const nb_value *in, nb_value *out)
             return NB_ENOMEM;
         if (!vid && (rc = deleted_out(item, &d, 1)))
             return rc;
-        if (vid && d.marker && nb_set_bool(item, "DeleteMarker", 1))
+        if (vid && d.marker &&
+            (nb_set_bool(item, "DeleteMarker", 1) ||
+             nb_set_str(item, "DeleteMarkerVersionId", vid)))
             return NB_ENOMEM;
     }
     return NB_OK;
 }
 
 /* x-amz-copy-source: "[/]bucket/key[?versionId=v]", URL-encoded. */
-static int
-copy_source(nb_call *call, const char *src, const char **bucket, const char **key,
-            const char **version)
+int
+s3_copy_source(nb_call *call, const char *src, const char **bucket, const char **key,
+               const char **version)
 {
     const char *q = strchr(src, '?');
     size_t n = q ? (size_t)(q - src) : strlen(src);
@@ -586,24 +670,43 @@ copy_source(nb_call *call, const char *src, const char **bucket, const char **ke
 }
 
 int
-s3_copy_object(nb_call *call, const nb_value *in, nb_value *out)
+s3_copy_load(nb_call *call, const nb_value *in, s3_object *src, const char **bucket)
 {
-    s3_bucket b, sb;
-    s3_object src, o;
+    s3_bucket sb;
     const char *sbucket = NULL, *skey = NULL, *sver = NULL;
-    int rc = s3_bucket_need(call, nb_get_str(in, "Bucket"), &b);
-    rc = rc ? rc : copy_source(call, nb_get_str(in, "CopySource"), &sbucket, &skey, &sver);
+    int rc = s3_copy_source(call, nb_get_str(in, "CopySource"), &sbucket, &skey, &sver);
     rc = rc ? rc : s3_bucket_need(call, sbucket, &sb);
     if (rc)
         return rc;
-    rc = s3_object_get(call, sb.name, skey, sver, 1, &src);
-    if (rc == NB_ENOTFOUND)
-        return s3_fail(call, 404, "NoSuchKey", "The specified key does not exist.", "Key", skey);
-    if (rc || (rc = conditions(call, in, &src, "CopySource")))
+    rc = s3_object_get(call, sb.name, skey, sver, 1, src);
+    if (rc == NB_ENOTFOUND || (rc == NB_OK && src->delete_marker))
+        return sver && rc == NB_OK ? s3_fail(call, 400, "InvalidRequest",
+                                             "The source of a copy request may not specifically "
+                                             "refer to a delete marker by version id.",
+                                             NULL, NULL)
+                                   : s3_no_such_key(call, skey, sver);
+    if (rc)
         return rc;
+    *bucket = sb.name;
+    rc = s3_conditions(call, in, src, "CopySource");
+    return rc == 304 ? NB_EINTERNAL : rc;
+}
+
+int
+s3_copy_object(nb_call *call, const nb_value *in, nb_value *out)
+{
+    s3_bucket b;
+    s3_object src, o;
+    int rc = s3_key_check(call, nb_get_str(in, "Key"));
+    rc = rc ? rc : s3_bucket_need(call, nb_get_str(in, "Bucket"), &b);
+    const char *sbucket = NULL, *skey;
+    rc = rc ? rc : s3_copy_load(call, in, &src, &sbucket);
+    if (rc)
+        return rc;
+    skey = src.key;
     const char *dir = nb_get_str(in, "MetadataDirective");
     int replace = dir && strcmp(dir, "REPLACE") == 0;
-    if (!replace && !strcmp(sb.name, b.name) && !strcmp(skey, nb_get_str(in, "Key")) &&
+    if (!replace && !strcmp(sbucket, b.name) && !strcmp(skey, nb_get_str(in, "Key")) &&
         !nb_get(in, "StorageClass") && !nb_get(in, "WebsiteRedirectLocation") &&
         !nb_get(in, "ServerSideEncryption") && strcmp(b.vstatus, "Enabled") != 0)
         return s3_fail(call, 400, "InvalidRequest",
@@ -613,13 +716,22 @@ s3_copy_object(nb_call *call, const nb_value *in, nb_value *out)
                        NULL, NULL);
     o = src;
     o.key = nb_get_str(in, "Key");
-    o.version_id = write_version(call, &b);
+    o.version_id = s3_write_version(call, &b);
     o.modified = (double)(int64_t)call->now;
+    o.acl = "";
     if (replace)
-        o.attrs = attrs_of(call, in);
-    if (!o.version_id || !o.attrs)
+        o.attrs = s3_attrs_of(call, in);
+    if (o.parts[0]) { /* AWS: a copy is one part: its ETag is the MD5 of its bytes */
+        o.parts = "";
+        o.etag = s3_md5_etag(call, o.body, (size_t)o.size);
+        if (strcmp(o.ck_type, "COMPOSITE") == 0) {
+            o.ck_type = "FULL_OBJECT";
+            o.ck_value = s3_checksum(call, o.ck_algo, o.body, (size_t)o.size);
+        }
+    }
+    if (!o.version_id || !o.attrs || !o.etag || !o.ck_value)
         return NB_ENOMEM;
-    if ((rc = store_object(call, &b, &o)))
+    if ((rc = s3_store_object(call, &b, &o)))
         return rc;
     nb_value *r = nb_set_struct(out, "CopyObjectResult");
     if (!r || nb_set_str(r, "ETag", o.etag) || nb_set_time(r, "LastModified", o.modified))
@@ -632,4 +744,95 @@ s3_copy_object(nb_call *call, const nb_value *in, nb_value *out)
     if (strcmp(o.version_id, "null") != 0 && nb_set_str(out, "VersionId", o.version_id))
         return NB_ENOMEM;
     return nb_set_str(out, "ServerSideEncryption", "AES256");
+}
+
+static int
+has_attr(const nb_value *list, const char *name)
+{
+    for (const nb_value *a = nb_first(list); a; a = a->next)
+        if (a->type == NB_V_STR && strcmp(a->u.s.p, name) == 0)
+            return 1;
+    return 0;
+}
+
+/* ObjectParts: the parts of a multipart object, paged; the list itself
+ * only when the parts carry checksums. */
+static int
+parts_out(nb_call *call, const nb_value *in, const s3_object *o, nb_value *out)
+{
+    const nb_value *parts = s3_from_json(call, o->parts, NB_NO_SHAPE);
+    if (!parts)
+        return NB_EINTERNAL;
+    int64_t max = nb_get_int(in, "MaxParts", 1000), marker = nb_get_int(in, "PartNumberMarker", 0);
+    int64_t count = 0, last = 0;
+    nb_value *op = nb_set_struct(out, "ObjectParts");
+    nb_value *list = nb_value_list(call->arena);
+    if (!op || !list || nb_set_int(op, "TotalPartsCount", (int64_t)parts->u.c.n))
+        return NB_ENOMEM;
+    if (!o->ck_algo[0])
+        return NB_OK;
+    int truncated = 0;
+    const char *member = s3_checksum_member(call, o->ck_algo);
+    for (const nb_value *p = nb_first(parts); p; p = p->next) {
+        int64_t n = nb_get_int(p, "PartNumber", 0);
+        if (n <= marker)
+            continue;
+        if (count == max) {
+            truncated = 1;
+            break;
+        }
+        nb_value *e = nb_list_add_struct(list);
+        if (!e || nb_set_int(e, "PartNumber", n) || nb_set_int(e, "Size", nb_get_int(p, "Size", 0)))
+            return NB_ENOMEM;
+        if (nb_get_str(p, member) && nb_set_str(e, member, nb_get_str(p, member)))
+            return NB_ENOMEM;
+        last = n;
+        count++;
+    }
+    int rc = nb_set_int(op, "PartNumberMarker", marker);
+    if (!rc && count)
+        rc = nb_set_int(op, "NextPartNumberMarker", last);
+    rc = rc ? rc : nb_set_int(op, "MaxParts", max);
+    rc = rc ? rc : nb_set_bool(op, "IsTruncated", truncated);
+    return rc || !count ? rc : nb_value_put(op, "Parts", 5, list);
+}
+
+/* AWS: API_GetObjectAttributes.html: only the attributes asked for; the
+ * ETag without its quotes; Checksum with ChecksumType; ObjectParts for
+ * multipart objects. */
+int
+s3_get_object_attributes(nb_call *call, const nb_value *in, nb_value *out)
+{
+    s3_bucket b;
+    s3_object o;
+    const nb_value *want = nb_get(in, "ObjectAttributes");
+    const char *key = nb_get_str(in, "Key"), *vid = nb_get_str(in, "VersionId");
+    int rc = s3_bucket_need(call, nb_get_str(in, "Bucket"), &b);
+    if (rc)
+        return rc;
+    o.delete_marker = 0;
+    rc = s3_object_get(call, b.name, key, vid, 0, &o);
+    if (rc == NB_ENOTFOUND || (!rc && o.delete_marker))
+        return s3_missing(call, key, vid, &o);
+    if (rc)
+        return rc;
+    rc = nb_set_time(out, "LastModified", o.modified);
+    if (!rc && strcmp(o.version_id, "null") != 0)
+        rc = nb_set_str(out, "VersionId", o.version_id);
+    if (!rc && has_attr(want, "ETag"))
+        rc = nb_set_strn(out, "ETag", o.etag + 1, strlen(o.etag) - 2);
+    if (!rc && has_attr(want, "Checksum") && o.ck_algo[0]) {
+        nb_value *c = nb_set_struct(out, "Checksum");
+        rc = !c || nb_set_str(c, s3_checksum_member(call, o.ck_algo), o.ck_value) ||
+                     nb_set_str(c, "ChecksumType", o.ck_type[0] ? o.ck_type : "FULL_OBJECT")
+                 ? NB_ENOMEM
+                 : NB_OK;
+    }
+    if (!rc && has_attr(want, "ObjectParts") && o.parts[0])
+        rc = parts_out(call, in, &o, out);
+    if (!rc && has_attr(want, "StorageClass"))
+        rc = nb_set_str(out, "StorageClass", "STANDARD");
+    if (!rc && has_attr(want, "ObjectSize"))
+        rc = nb_set_int(out, "ObjectSize", o.size);
+    return rc;
 }

@@ -15,6 +15,7 @@
 #include "core/base64.h"
 #include "core/buf.h"
 #include "core/call.h"
+#include "core/ids.h"
 #include "core/json.h"
 #include "core/limits.h"
 #include "core/mem.h"
@@ -197,6 +198,34 @@ s3_url_encode(nb_call *call, const char *s)
     }
     *p = '\0';
     return d;
+}
+
+/* AWS: ErrorResponses.html: KeyTooLongError, 400, "Your key is too
+ * long.", with Size and MaxSizeAllowed; keys are at most 1024 bytes of
+ * UTF-8 (userguide/object-keys.html). */
+int
+s3_key_check(nb_call *call, const char *key)
+{
+    size_t n = key ? strlen(key) : 0;
+    if (n <= 1024)
+        return NB_OK;
+    char sz[24];
+    snprintf(sz, sizeof(sz), "%zu", n);
+    int rc = s3_fail(call, 400, "KeyTooLongError", "Your key is too long.", "Size", sz);
+    return rc == NB_EAWS && nb_set_str(call->err_fields, "MaxSizeAllowed", "1024") ? NB_ENOMEM : rc;
+}
+
+const char *
+s3_random_id(nb_call *call, size_t n)
+{
+    static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._";
+    char *s = nb_arena_alloc(call->arena, n + 1);
+    if (!s)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        s[i] = a[nb_ids_rand() % 64];
+    s[n] = '\0';
+    return s;
 }
 
 const char *

@@ -6,10 +6,14 @@
 // installed.
 
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { crc32 } from 'node:zlib';
 import { test } from 'node:test';
 import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
   CopyObjectCommand,
+  CreateMultipartUploadCommand,
   CreateBucketCommand,
   DeleteBucketCommand,
   DeleteObjectCommand,
@@ -18,15 +22,26 @@ import {
   GetBucketLocationCommand,
   GetBucketPolicyCommand,
   GetBucketVersioningCommand,
+  GetObjectAclCommand,
+  GetObjectAttributesCommand,
   GetObjectCommand,
+  GetObjectTaggingCommand,
   HeadBucketCommand,
   HeadObjectCommand,
   ListBucketsCommand,
+  ListMultipartUploadsCommand,
+  ListObjectVersionsCommand,
+  ListPartsCommand,
   ListObjectsV2Command,
   PutBucketPolicyCommand,
   PutBucketVersioningCommand,
+  PutBucketOwnershipControlsCommand,
+  PutObjectAclCommand,
   PutObjectCommand,
+  PutObjectTaggingCommand,
   S3Client,
+  UploadPartCommand,
+  UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
 import { assertAwsError, awsError, useNimbus } from './helpers.mjs';
 
@@ -44,6 +59,18 @@ const nimbus = useNimbus();
 const s3 = (extra = {}) => new S3Client(nimbus.config(extra));
 const B = 'cdk-hnb659fds-assets-000000000000-us-east-1';
 const md5 = (s) => `"${createHash('md5').update(s).digest('hex')}"`;
+const md5raw = (s) => createHash('md5').update(s).digest();
+// AWS: userguide/checking-object-integrity.html: checksums are big-endian
+// and base64; a multipart ETag is the MD5 of the parts' MD5s, "-N"; a
+// COMPOSITE checksum is the algorithm over the parts' binary checksums,
+// "-N"; a FULL_OBJECT CRC is the CRC of all the bytes.
+const crcRaw = (b) => {
+  const out = Buffer.alloc(4);
+  out.writeUInt32BE(crc32(b) >>> 0);
+  return out;
+};
+const crc = (b) => crcRaw(b).toString('base64');
+const MiB = 1024 * 1024;
 
 test('CreateBucket, HeadBucket, GetBucketLocation, ListBuckets', async () => {
   const c = await s3().send(new CreateBucketCommand({ Bucket: B }));
@@ -230,6 +257,172 @@ test('lib-storage Upload of a small file (one PutObject)', { skip: storage ? fal
   assert.equal(r.ETag, md5(Buffer.alloc(1000, 1)));
 });
 
+test('lib-storage Upload of 12 MiB: three parts, CRC32 COMPOSITE', { skip: storage ? false : '@aws-sdk/lib-storage is not installed' }, async () => {
+  const body = randomBytes(12 * MiB);
+  const parts = [body.subarray(0, 5 * MiB), body.subarray(5 * MiB, 10 * MiB), body.subarray(10 * MiB)];
+  const up = new storage.Upload({
+    client: s3(), partSize: 5 * MiB, queueSize: 2,
+    params: { Bucket: B, Key: 'lib/big.bin', Body: body, ContentType: 'application/x-big' },
+  });
+  const r = await up.done();
+  const etag = `"${createHash('md5').update(Buffer.concat(parts.map(md5raw))).digest('hex')}-3"`;
+  assert.equal(r.ETag, etag);
+  const composite = `${crc(Buffer.concat(parts.map(crcRaw)))}-3`;
+  assert.equal(r.ChecksumCRC32, composite);
+  assert.equal(r.ChecksumType, 'COMPOSITE');
+  const g = await s3().send(new GetObjectCommand({ Bucket: B, Key: 'lib/big.bin' }));
+  assert.ok(Buffer.from(await g.Body.transformToByteArray()).equals(body));
+  assert.equal(g.ContentType, 'application/x-big');
+  const h = await s3().send(new HeadObjectCommand({ Bucket: B, Key: 'lib/big.bin', ChecksumMode: 'ENABLED' }));
+  assert.equal(h.ChecksumCRC32, composite);
+  assert.equal(h.ChecksumType, 'COMPOSITE');
+  const p2 = await s3().send(new GetObjectCommand({ Bucket: B, Key: 'lib/big.bin', PartNumber: 2, ChecksumMode: 'ENABLED' }));
+  assert.equal(p2.PartsCount, 3);
+  assert.equal(p2.ContentRange, `bytes ${5 * MiB}-${10 * MiB - 1}/${12 * MiB}`);
+  assert.ok(Buffer.from(await p2.Body.transformToByteArray()).equals(parts[1]));
+});
+
+test('Multipart with CRC32 FULL_OBJECT: the CRC of the whole object', async () => {
+  const c = s3();
+  const a = randomBytes(5 * MiB), b = Buffer.from('tail bytes');
+  const cr = await c.send(new CreateMultipartUploadCommand({
+    Bucket: B, Key: 'mp/full', ChecksumAlgorithm: 'CRC32', ChecksumType: 'FULL_OBJECT',
+  }));
+  assert.equal(cr.ChecksumAlgorithm, 'CRC32');
+  assert.equal(cr.ChecksumType, 'FULL_OBJECT');
+  const u1 = await c.send(new UploadPartCommand({ Bucket: B, Key: 'mp/full', UploadId: cr.UploadId, PartNumber: 1, Body: a, ChecksumAlgorithm: 'CRC32' }));
+  assert.equal(u1.ChecksumCRC32, crc(a));
+  const u2 = await c.send(new UploadPartCommand({ Bucket: B, Key: 'mp/full', UploadId: cr.UploadId, PartNumber: 2, Body: b, ChecksumAlgorithm: 'CRC32' }));
+  const lp = await c.send(new ListPartsCommand({ Bucket: B, Key: 'mp/full', UploadId: cr.UploadId }));
+  assert.deepEqual(lp.Parts.map((p) => [p.PartNumber, p.Size, p.ChecksumCRC32]), [[1, 5 * MiB, crc(a)], [2, b.length, crc(b)]]);
+  assert.equal(lp.ChecksumAlgorithm, 'CRC32');
+  assert.equal(lp.ChecksumType, 'FULL_OBJECT');
+  const done = await c.send(new CompleteMultipartUploadCommand({
+    Bucket: B, Key: 'mp/full', UploadId: cr.UploadId, ChecksumType: 'FULL_OBJECT',
+    MultipartUpload: { Parts: [{ PartNumber: 1, ETag: u1.ETag }, { PartNumber: 2, ETag: u2.ETag }] },
+  }));
+  assert.equal(done.ChecksumCRC32, crc(Buffer.concat([a, b])));
+  assert.equal(done.ChecksumType, 'FULL_OBJECT');
+  assert.equal(done.ETag, `"${createHash('md5').update(Buffer.concat([md5raw(a), md5raw(b)])).digest('hex')}-2"`);
+});
+
+test('Multipart checksum errors', async () => {
+  const c = s3();
+  let e = await awsError(() => c.send(new CreateMultipartUploadCommand({ Bucket: B, Key: 'x', ChecksumAlgorithm: 'SHA256', ChecksumType: 'FULL_OBJECT' })));
+  assertAwsError(e, 'InvalidRequest', 400, 'The FULL_OBJECT checksum type cannot be used with the sha256 checksum algorithm.');
+  e = await awsError(() => c.send(new CreateMultipartUploadCommand({ Bucket: B, Key: 'x', ChecksumAlgorithm: 'CRC64NVME', ChecksumType: 'COMPOSITE' })));
+  assertAwsError(e, 'InvalidRequest', 400, 'The COMPOSITE checksum type cannot be used with the crc64nvme checksum algorithm.');
+  const cr = await c.send(new CreateMultipartUploadCommand({ Bucket: B, Key: 'mp/sha', ChecksumAlgorithm: 'SHA256' }));
+  assert.equal(cr.ChecksumType, 'COMPOSITE');
+  e = await awsError(() => c.send(new UploadPartCommand({ Bucket: B, Key: 'mp/sha', UploadId: cr.UploadId, PartNumber: 1, Body: 'abc', ChecksumAlgorithm: 'CRC32' })));
+  assertAwsError(e, 'InvalidRequest', 400, 'Checksum Type mismatch occurred, expected checksum Type: sha256, actual checksum Type: crc32');
+  const u1 = await c.send(new UploadPartCommand({ Bucket: B, Key: 'mp/sha', UploadId: cr.UploadId, PartNumber: 1, Body: 'abc', ChecksumAlgorithm: 'SHA256' }));
+  assert.equal(u1.ChecksumSHA256, createHash('sha256').update('abc').digest('base64'));
+  e = await awsError(() => c.send(new CompleteMultipartUploadCommand({
+    Bucket: B, Key: 'mp/sha', UploadId: cr.UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: u1.ETag }] },
+  })));
+  assertAwsError(e, 'InvalidRequest', 400, 'The upload was created using a sha256 checksum. The complete request must include the checksum for each part. It was missing for part 1 in the request.');
+  e = await awsError(() => c.send(new CompleteMultipartUploadCommand({
+    Bucket: B, Key: 'mp/sha', UploadId: cr.UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: u1.ETag, ChecksumSHA256: createHash('sha256').update('abd').digest('base64') }] },
+  })));
+  assertAwsError(e, 'InvalidPart', 400);
+  const done = await c.send(new CompleteMultipartUploadCommand({
+    Bucket: B, Key: 'mp/sha', UploadId: cr.UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: u1.ETag, ChecksumSHA256: u1.ChecksumSHA256 }] },
+  }));
+  const raw = createHash('sha256').update('abc').digest();
+  assert.equal(done.ChecksumSHA256, `${createHash('sha256').update(raw).digest('base64')}-1`);
+});
+
+test('UploadPartCopy, ListMultipartUploads, AbortMultipartUpload, NoSuchUpload', async () => {
+  const c = s3();
+  await c.send(new PutObjectCommand({ Bucket: B, Key: 'src.txt', Body: '0123456789' }));
+  const cr = await c.send(new CreateMultipartUploadCommand({ Bucket: B, Key: 'mp/copy' }));
+  const cp = await c.send(new UploadPartCopyCommand({ Bucket: B, Key: 'mp/copy', UploadId: cr.UploadId, PartNumber: 1, CopySource: `${B}/src.txt`, CopySourceRange: 'bytes=2-5' }));
+  assert.equal(cp.CopyPartResult.ETag, md5('2345'));
+  const l = await c.send(new ListMultipartUploadsCommand({ Bucket: B, Prefix: 'mp/' }));
+  assert.deepEqual(l.Uploads.map((u) => [u.Key, u.UploadId]), [['mp/copy', cr.UploadId]]);
+  assert.match(l.Uploads[0].Initiator.ID, /^[0-9a-f]{64}$/);
+  const done = await c.send(new CompleteMultipartUploadCommand({
+    Bucket: B, Key: 'mp/copy', UploadId: cr.UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: cp.CopyPartResult.ETag }] },
+  }));
+  assert.match(done.ETag, /-1"$/);
+  const g = await c.send(new GetObjectCommand({ Bucket: B, Key: 'mp/copy' }));
+  assert.equal(await g.Body.transformToString(), '2345');
+  const cr2 = await c.send(new CreateMultipartUploadCommand({ Bucket: B, Key: 'mp/abort' }));
+  await c.send(new AbortMultipartUploadCommand({ Bucket: B, Key: 'mp/abort', UploadId: cr2.UploadId }));
+  const e = await awsError(() => c.send(new ListPartsCommand({ Bucket: B, Key: 'mp/abort', UploadId: cr2.UploadId })));
+  assertAwsError(e, 'NoSuchUpload', 404, 'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.');
+  assert.equal(e.UploadId, cr2.UploadId);
+});
+
+test('Versioning: version ids, delete markers, ListObjectVersions', async () => {
+  const c = s3();
+  const Bucket = 'sdk-versioning';
+  await c.send(new CreateBucketCommand({ Bucket }));
+  await c.send(new PutBucketVersioningCommand({ Bucket, VersioningConfiguration: { Status: 'Enabled' } }));
+  const p1 = await c.send(new PutObjectCommand({ Bucket, Key: 'k', Body: 'one' }));
+  const p2 = await c.send(new PutObjectCommand({ Bucket, Key: 'k', Body: 'two' }));
+  assert.notEqual(p1.VersionId, p2.VersionId);
+  const g1 = await c.send(new GetObjectCommand({ Bucket, Key: 'k', VersionId: p1.VersionId }));
+  assert.equal(await g1.Body.transformToString(), 'one');
+  assert.equal(g1.VersionId, p1.VersionId);
+  const d = await c.send(new DeleteObjectCommand({ Bucket, Key: 'k' }));
+  assert.equal(d.DeleteMarker, true);
+  let e = await awsError(() => c.send(new GetObjectCommand({ Bucket, Key: 'k' })));
+  assertAwsError(e, 'NoSuchKey', 404, 'The specified key does not exist.');
+  assert.equal(e.$response?.headers?.['x-amz-delete-marker'], 'true');
+  e = await awsError(() => c.send(new HeadObjectCommand({ Bucket, Key: 'k', VersionId: d.VersionId })));
+  assert.equal(e.$metadata.httpStatusCode, 405);
+  const l = await c.send(new ListObjectVersionsCommand({ Bucket }));
+  assert.deepEqual(l.Versions.map((v) => [v.VersionId, v.IsLatest, v.Size]), [[p2.VersionId, false, 3], [p1.VersionId, false, 3]]);
+  assert.deepEqual(l.DeleteMarkers.map((m) => [m.VersionId, m.IsLatest]), [[d.VersionId, true]]);
+  const dd = await c.send(new DeleteObjectsCommand({ Bucket, Delete: { Objects: [{ Key: 'k', VersionId: d.VersionId }] } }));
+  assert.deepEqual(dd.Deleted, [{ Key: 'k', VersionId: d.VersionId, DeleteMarker: true, DeleteMarkerVersionId: d.VersionId }]);
+  const g = await c.send(new GetObjectCommand({ Bucket, Key: 'k' }));
+  assert.equal(await g.Body.transformToString(), 'two');
+});
+
+test('Tags, ACLs and GetObjectAttributes', async () => {
+  const c = s3();
+  const Bucket = 'sdk-tags';
+  await c.send(new CreateBucketCommand({ Bucket }));
+  await c.send(new PutObjectCommand({ Bucket, Key: 't', Body: 'tagged', Tagging: 'a=1&b=two%20words' }));
+  const g = await c.send(new GetObjectCommand({ Bucket, Key: 't' }));
+  assert.equal(g.TagCount, 2);
+  await g.Body.transformToString();
+  await c.send(new PutObjectTaggingCommand({ Bucket, Key: 't', Tagging: { TagSet: [{ Key: 'k', Value: 'v' }] } }));
+  const t = await c.send(new GetObjectTaggingCommand({ Bucket, Key: 't' }));
+  assert.deepEqual(t.TagSet, [{ Key: 'k', Value: 'v' }]);
+  let e = await awsError(() => c.send(new PutObjectAclCommand({ Bucket, Key: 't', ACL: 'public-read' })));
+  assertAwsError(e, 'AccessControlListNotSupported', 400, 'The bucket does not allow ACLs');
+  await c.send(new PutBucketOwnershipControlsCommand({ Bucket, OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerPreferred' }] } }));
+  await c.send(new PutObjectAclCommand({ Bucket, Key: 't', ACL: 'authenticated-read' }));
+  const acl = await c.send(new GetObjectAclCommand({ Bucket, Key: 't' }));
+  assert.deepEqual(acl.Grants.map((x) => [x.Grantee.Type, x.Permission]), [['CanonicalUser', 'FULL_CONTROL'], ['Group', 'READ']]);
+  assert.equal(acl.Grants[1].Grantee.URI, 'http://acs.amazonaws.com/groups/global/AuthenticatedUsers');
+  assert.equal(acl.Grants[0].Grantee.ID, acl.Owner.ID);
+  const a = randomBytes(5 * MiB), b = Buffer.from('end');
+  const cr = await c.send(new CreateMultipartUploadCommand({ Bucket, Key: 'm', ChecksumAlgorithm: 'CRC32' }));
+  const u1 = await c.send(new UploadPartCommand({ Bucket, Key: 'm', UploadId: cr.UploadId, PartNumber: 1, Body: a, ChecksumAlgorithm: 'CRC32' }));
+  const u2 = await c.send(new UploadPartCommand({ Bucket, Key: 'm', UploadId: cr.UploadId, PartNumber: 2, Body: b, ChecksumAlgorithm: 'CRC32' }));
+  await c.send(new CompleteMultipartUploadCommand({
+    Bucket, Key: 'm', UploadId: cr.UploadId,
+    MultipartUpload: { Parts: [{ PartNumber: 1, ETag: u1.ETag, ChecksumCRC32: u1.ChecksumCRC32 }, { PartNumber: 2, ETag: u2.ETag, ChecksumCRC32: u2.ChecksumCRC32 }] },
+  }));
+  const at = await c.send(new GetObjectAttributesCommand({ Bucket, Key: 'm', ObjectAttributes: ['ETag', 'Checksum', 'ObjectParts', 'ObjectSize', 'StorageClass'], MaxParts: 1 }));
+  assert.match(at.ETag, /^[0-9a-f]{32}-2$/);
+  assert.equal(at.ObjectSize, a.length + b.length);
+  assert.equal(at.StorageClass, 'STANDARD');
+  assert.equal(at.Checksum.ChecksumCRC32, `${crc(Buffer.concat([crcRaw(a), crcRaw(b)]))}-2`);
+  assert.equal(at.Checksum.ChecksumType, 'COMPOSITE');
+  assert.equal(at.ObjectParts.TotalPartsCount, 2);
+  assert.equal(at.ObjectParts.IsTruncated, true);
+  assert.equal(String(at.ObjectParts.NextPartNumberMarker), '1'); // the SDK's model types it as a string
+  assert.deepEqual(at.ObjectParts.Parts, [{ PartNumber: 1, Size: a.length, ChecksumCRC32: crc(a) }]);
+  e = await awsError(() => c.send(new GetObjectAttributesCommand({ Bucket, Key: 'none', ObjectAttributes: ['ETag'] })));
+  assertAwsError(e, 'NoSuchKey', 404);
+});
+
 test('presigned GET and PUT URLs fetched with plain HTTP', { skip: presigner ? false : '@aws-sdk/s3-request-presigner is not installed' }, async () => {
   const put = await presigner.getSignedUrl(s3(), new PutObjectCommand({ Bucket: B, Key: 'signed.txt' }), { expiresIn: 60 });
   const pr = await fetch(put, { method: 'PUT', body: 'signed body' });
@@ -238,6 +431,43 @@ test('presigned GET and PUT URLs fetched with plain HTTP', { skip: presigner ? f
   const gr = await fetch(get);
   assert.equal(gr.status, 200);
   assert.equal(await gr.text(), 'signed body');
+});
+
+test('presigned URL past its X-Amz-Expires: 403 AccessDenied "Request has expired"', { skip: presigner ? false : '@aws-sdk/s3-request-presigner is not installed' }, async () => {
+  const signingDate = new Date(Date.now() - 3600 * 1000);
+  const url = await presigner.getSignedUrl(s3(), new GetObjectCommand({ Bucket: B, Key: 'signed.txt' }), { expiresIn: 60, signingDate });
+  const r = await fetch(url);
+  assert.equal(r.status, 403);
+  const body = await r.text();
+  // AWS: the body names the limit and both times (aws-sdk-php issue 1333)
+  assert.match(body, /<Code>AccessDenied<\/Code><Message>Request has expired<\/Message><X-Amz-Expires>60<\/X-Amz-Expires><Expires>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ<\/Expires><ServerTime>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ<\/ServerTime>/);
+  const expires = body.match(/<Expires>([^<]+)</)[1];
+  assert.equal(new Date(expires).getTime(), Math.floor(signingDate.getTime() / 1000) * 1000 + 60000);
+});
+
+test('keys of any legal character round-trip: SDK, listing, presigned URLs', { skip: presigner ? false : '@aws-sdk/s3-request-presigner is not installed' }, async () => {
+  const c = s3();
+  const Bucket = 'sdk-keys';
+  await c.send(new CreateBucketCommand({ Bucket }));
+  const keys = ['a+b c.txt', 'é/ü/日本.txt', '100%.txt', 'q?x=1&y=#frag', 'sp  two', 'a//b', 'dot/./x', 'up/../y', "quote'\"<>.txt", 'tab\there', '~!@$^*()[]{};:,'];
+  for (const Key of keys) {
+    await c.send(new PutObjectCommand({ Bucket, Key, Body: `body of ${Key}` }));
+    const g = await c.send(new GetObjectCommand({ Bucket, Key }));
+    assert.equal(await g.Body.transformToString(), `body of ${Key}`, Key);
+    // fetch() (WHATWG URL) drops "." segments from a path: such keys
+    // cannot travel in a URL given to it, on AWS either
+    if (Key.split('/').some((s) => s === '.' || s === '..')) continue;
+    const url = await presigner.getSignedUrl(c, new GetObjectCommand({ Bucket, Key }), { expiresIn: 60 });
+    const r = await fetch(url);
+    assert.equal(r.status, 200, `${Key}: ${url}`);
+    assert.equal(await r.text(), `body of ${Key}`);
+  }
+  const put = await presigner.getSignedUrl(c, new PutObjectCommand({ Bucket, Key: 'signed/ü +%.txt' }), { expiresIn: 60 });
+  assert.equal((await fetch(put, { method: 'PUT', body: 'via url' })).status, 200);
+  const l = await c.send(new ListObjectsV2Command({ Bucket }));
+  assert.deepEqual(l.Contents.map((o) => o.Key), [...keys, 'signed/ü +%.txt'].sort((x, y) => Buffer.compare(Buffer.from(x), Buffer.from(y))));
+  const lu = await c.send(new ListObjectsV2Command({ Bucket, EncodingType: 'url' }));
+  assert.equal(lu.Contents.length, keys.length + 1);
 });
 
 nimbus.checkExit();
