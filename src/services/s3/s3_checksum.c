@@ -16,7 +16,6 @@
  * polynomial (reflected 0x9A6C9329AC4BC9B5), both with all-ones initial
  * value and final xor, as zlib's CRC32 is.
  */
-#include <openssl/evp.h>
 #include <string.h>
 #include <strings.h>
 #include <zlib.h>
@@ -24,6 +23,7 @@
 #include "core/arena.h"
 #include "core/base64.h"
 #include "core/call.h"
+#include "core/digest.h"
 #include "core/value.h"
 #include "s3_int.h"
 
@@ -120,16 +120,18 @@ s3_checksum(nb_call *call, const char *algo, const void *body, size_t len)
         s3_crc_update(&s, body, len);
         return s3_crc_final(call, &s);
     }
-    const EVP_MD *md = strcmp(algo, "SHA1") == 0     ? EVP_sha1()
-                       : strcmp(algo, "SHA256") == 0 ? EVP_sha256()
-                       : strcmp(algo, "MD5") == 0    ? EVP_md5()
-                                                     : NULL;
-    if (!md)
+    nb_digest_alg alg;
+    if (strcmp(algo, "SHA1") == 0)
+        alg = NB_SHA1;
+    else if (strcmp(algo, "SHA256") == 0)
+        alg = NB_SHA256;
+    else if (strcmp(algo, "MD5") == 0)
+        alg = NB_MD5;
+    else
         return NULL;
-    unsigned char out[EVP_MAX_MD_SIZE];
-    unsigned int n = 0;
-    EVP_Digest(body, len, out, &n, md, NULL);
-    return b64(call, out, n);
+    unsigned char out[NB_DIGEST_MAX];
+    size_t n = nb_digest(alg, body, len, out);
+    return n ? b64(call, out, n) : NULL;
 }
 
 const char *

@@ -17,7 +17,6 @@
  * Objects without Content-Type are binary/octet-stream; every object is
  * SSE-S3 (AES256) unless the request names another encryption.
  */
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +24,7 @@
 
 #include "core/arena.h"
 #include "core/call.h"
+#include "core/digest.h"
 #include "core/http.h"
 #include "core/model.h"
 #include "core/timefmt.h"
@@ -167,11 +167,10 @@ s3_store_object(nb_call *call, const s3_bucket *b, const s3_object *o)
 const char *
 s3_md5_etag(nb_call *call, const void *p, size_t n)
 {
-    unsigned char md[16];
-    unsigned int len = 0;
-    EVP_Digest(p, n, md, &len, EVP_md5(), NULL);
-    const char *hex = s3_hex(call, md, 16);
-    return hex ? nb_arena_printf(call->arena, "\"%s\"", hex) : NULL;
+    char hex[2 * NB_DIGEST_MAX + 1];
+    if (!nb_digest_hex(NB_MD5, p, n, hex))
+        return NULL;
+    return nb_arena_printf(call->arena, "\"%s\"", hex);
 }
 
 const char *

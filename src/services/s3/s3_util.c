@@ -7,7 +7,6 @@
  * (NoSuchBucket, 404, "The specified bucket does not exist", with
  * BucketName).
  */
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -15,6 +14,7 @@
 #include "core/base64.h"
 #include "core/buf.h"
 #include "core/call.h"
+#include "core/digest.h"
 #include "core/ids.h"
 #include "core/json.h"
 #include "core/limits.h"
@@ -72,15 +72,9 @@ s3_bucket_need(nb_call *call, const char *name, s3_bucket *b)
 char *
 s3_hex(nb_call *call, const unsigned char *p, size_t n)
 {
-    static const char hx[] = "0123456789abcdef";
     char *s = nb_arena_alloc(call->arena, 2 * n + 1);
-    if (!s)
-        return NULL;
-    for (size_t i = 0; i < n; i++) {
-        s[2 * i] = hx[p[i] >> 4];
-        s[2 * i + 1] = hx[p[i] & 15];
-    }
-    s[2 * n] = '\0';
+    if (s)
+        nb_hex(p, n, s);
     return s;
 }
 
@@ -88,9 +82,9 @@ s3_hex(nb_call *call, const unsigned char *p, size_t n)
 const char *
 s3_owner_id(nb_call *call, const char *account)
 {
-    unsigned char md[32];
-    unsigned int n = 0;
-    EVP_Digest(account, strlen(account), md, &n, EVP_sha256(), NULL);
+    unsigned char md[NB_DIGEST_MAX];
+    if (nb_digest(NB_SHA256, account, strlen(account), md) != 32)
+        return NULL;
     return s3_hex(call, md, 32);
 }
 
