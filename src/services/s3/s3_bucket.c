@@ -194,8 +194,8 @@ s3_delete_bucket(nb_call *call, const nb_value *in, nb_value *out)
         "DELETE FROM s3_buckets WHERE name = ?",
         "DELETE FROM s3_configs WHERE bucket = ?",
         "DELETE FROM s3_objects WHERE bucket = ?",
-        "DELETE FROM s3_parts WHERE upload_id IN (SELECT upload_id FROM s3_uploads"
-        " WHERE bucket = ?)",
+        ("DELETE FROM s3_parts WHERE upload_id IN (SELECT upload_id FROM s3_uploads"
+         " WHERE bucket = ?)"),
         "DELETE FROM s3_uploads WHERE bucket = ?",
     };
     for (size_t i = 0; i < NB_ARRAY_LEN(sql); i++) {
