@@ -114,6 +114,7 @@ fuzz-long: fuzz-build
 	./scripts/fuzz.sh 300
 
 bench: all
+	./scripts/install-deps.sh --bench
 	./bench/run.sh
 
 clean:

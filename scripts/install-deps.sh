@@ -7,7 +7,10 @@
 # `npm ci` in tests/e2e only when node_modules is missing or older than
 # package-lock.json. Errors are one line on stderr, exit status 1.
 #
-# Usage: scripts/install-deps.sh [--test]
+# With --bench it also installs the peers that bench/ compares nimbus with
+# (dynalite, s3rver: npm, from bench/package-lock.json).
+#
+# Usage: scripts/install-deps.sh [--test | --bench]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,10 +20,15 @@ die() {
 }
 
 test_deps=0
+bench_deps=0
 case "${1:-}" in
 "") ;;
 --test) test_deps=1 ;;
-*) die "unknown argument '$1' (usage: scripts/install-deps.sh [--test])" ;;
+--bench)
+    test_deps=1
+    bench_deps=1
+    ;;
+*) die "unknown argument '$1' (usage: scripts/install-deps.sh [--test | --bench])" ;;
 esac
 
 # Building and running nimbus.
@@ -75,14 +83,22 @@ aws-cli/2.*) ;;
 *) die "/usr/bin/aws is not AWS CLI v2: $(/usr/bin/aws --version 2>&1 | head -n 1)" ;;
 esac
 
+# npm ci in folder $1 when its node_modules is missing or older than its lock.
+npm_ci() {
+    (
+        cd "$1"
+        if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then
+            log=$(mktemp)
+            trap 'rm -f "$log"' EXIT
+            if ! npm ci --no-audit --no-fund --loglevel=error >"$log" 2>&1; then
+                tail -n 10 "$log" >&2
+                die "npm ci in $1 failed"
+            fi
+            touch node_modules
+        fi
+    )
+}
+
 # The SDK tests' packages, from the committed lock file.
-cd tests/e2e
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then
-    log=$(mktemp)
-    trap 'rm -f "$log"' EXIT
-    if ! npm ci --no-audit --no-fund --loglevel=error >"$log" 2>&1; then
-        tail -n 10 "$log" >&2
-        die "npm ci in tests/e2e failed"
-    fi
-    touch node_modules
-fi
+npm_ci tests/e2e
+[ $bench_deps -eq 0 ] || npm_ci bench
