@@ -11,16 +11,20 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "arena.h"
 #include "call.h"
 #include "config.h"
+#include "file.h"
 #include "ids.h"
+#include "limits.h"
 #include "log.h"
 #include "loop.h"
 #include "mem.h"
 #include "model.h"
 #include "proto.h"
+#include "proto_bind.h"
 #include "router.h"
 #include "service.h"
 #include "store/store.h"
@@ -143,6 +147,7 @@ no_codec_error(nb_call *call, nb_http_resp *resp)
 {
     int status = call->err_status ? call->err_status : 400;
     nb_buf_reset(&resp->body);
+    nb_resp_drop_file(resp);
     resp->status = status;
     resp->content_type = "application/json";
     nb_resp_header(call->arena, resp, "x-amzn-RequestId", call->request_id);
@@ -178,12 +183,49 @@ finish(nb_call *call, int rc)
     log_line(call, resp->status);
 }
 
+/* A body the server spooled to a file is read back into memory for the
+ * codecs, up to NB_BODY_MAX (AWS front ends refuse larger ones with 413),
+ * unless the operation takes its payload as a stream (S3 PutObject). */
+static int
+load_body(nb_call *call)
+{
+    const nb_http_req *req = call->http;
+    if (!req->body_path)
+        return NB_OK;
+    if (call->op && call->op->input != NB_NO_SHAPE) {
+        const nb_model *m = call->model;
+        const nb_member *pl = nb_bind_payload(m, nb_model_shape(m, call->op->input));
+        const nb_shape *ps = pl ? nb_model_shape(m, pl->shape) : NULL;
+        if (ps && (ps->flags & NB_SF_STREAMING))
+            return NB_OK;
+    }
+    if (req->body_len > NB_BODY_MAX)
+        return nb_fail_status(call, 413, "RequestEntityTooLarge",
+                              "Request body of %zu bytes is larger than %u bytes.", req->body_len,
+                              (unsigned)NB_BODY_MAX);
+    nb_http_req *r = nb_arena_alloc(call->arena, sizeof(*r));
+    char *body = NULL;
+    if (!r)
+        return NB_ENOMEM;
+    *r = *req;
+    int rc = nb_file_load(call->arena, req->body_path, req->body_len, &body);
+    if (rc)
+        return rc;
+    r->body = body;
+    r->body_path = NULL;
+    call->http = r;
+    return NB_OK;
+}
+
 static int
 run_handler(nb_call *call)
 {
     const nb_operation *op = call->op;
     call->op_name = op->name;
-    int rc = call->proto->decode(call, call->http, &call->in);
+    int rc = load_body(call);
+    if (rc)
+        return rc;
+    rc = call->proto->decode(call, call->http, &call->in);
     if (rc)
         return rc;
     if (op->input != NB_NO_SHAPE) {
@@ -207,7 +249,11 @@ nb_call_serve(nb_call *call, nb_http_resp *resp)
 {
     call->resp = resp;
     nb_raw_fn raw = NULL;
-    int rc = nb_route(call, call->http, &raw);
+    /* A form's Action is in its body: routing needs it in memory. */
+    const char *ct = nb_http_header(call->http, "content-type");
+    int rc = ct && strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0 ? load_body(call)
+                                                                                 : NB_OK;
+    rc = rc ? rc : nb_route(call, call->http, &raw);
     if (rc == NB_OK && raw) {
         rc = raw(call, call->http, resp);
         if (rc == NB_PENDING)

@@ -20,15 +20,19 @@ typedef struct nb_header {
 } nb_header;
 
 struct nb_http_req {
-    const char *method;  /* "GET", "POST", ... */
-    const char *url;     /* path as sent, still percent-encoded, no query */
-    const char *query;   /* raw query string after '?', "" when none */
-    const char *host;    /* Host header, or "" */
-    nb_header *headers;  /* every header, names lower-cased */
-    size_t nheaders;     /* number of headers */
-    const char *body;    /* request body (NUL after it), "" when none */
-    size_t body_len;     /* bytes in body */
-    uint16_t local_port; /* port the request came in on */
+    const char *method;    /* "GET", "POST", ... */
+    const char *url;       /* path as sent, still percent-encoded, no query */
+    const char *query;     /* raw query string after '?', "" when none */
+    const char *host;      /* Host header, or "" */
+    nb_header *headers;    /* every header, names lower-cased */
+    size_t nheaders;       /* number of headers */
+    const char *body;      /* request body (NUL after it), "" when none or spooled */
+    size_t body_len;       /* bytes in the body, in memory or spooled */
+    const char *body_path; /* a large body is spooled to this file instead
+                              (server.c), and body is ""; or NULL */
+    int body_bad;          /* an aws-chunked body whose coding is broken or
+                              was cut short (the codec says IncompleteBody) */
+    uint16_t local_port;   /* port the request came in on */
 };
 
 /* The first header named lname (lower case), or NULL. */
@@ -45,11 +49,23 @@ struct nb_http_resp {
     size_t nheaders;                        /* number used */
     const char *content_type;               /* Content-Type, or NULL for none */
     nb_buf body;                            /* owned; freed after sending */
+    struct nb_http_file *file;              /* or a body sent from a file */
 };
+
+/* A response body read from a file (an S3 object too large for memory):
+ * the server sends len bytes from off and closes fd. */
+typedef struct nb_http_file {
+    int fd;      /* open for reading; owned by the response */
+    int64_t off; /* first byte */
+    int64_t len; /* bytes */
+} nb_http_file;
 
 /* Adds a response header (name and value copied into arena a). */
 int nb_resp_header(nb_arena *a, nb_http_resp *resp, const char *name, const char *value);
-/* Sets status, content type and a copied body in one go. */
+/* Closes and forgets a body from a file, if the response had one. */
+void nb_resp_drop_file(nb_http_resp *resp);
+/* Sets status, content type and a copied body in one go (any body from a
+ * file is dropped). */
 int nb_resp_text(nb_http_resp *resp, int status, const char *ctype, const char *body, size_t len);
 
 /* Percent-decoding (form and URI): '+' becomes a space when plus is set.

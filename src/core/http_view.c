@@ -6,6 +6,7 @@
  * owns (an nb_buf).
  */
 #include <string.h>
+#include <unistd.h>
 
 #include "arena.h"
 #include "http.h"
@@ -73,6 +74,14 @@ nb_resp_header(nb_arena *a, nb_http_resp *resp, const char *name, const char *va
     return NB_OK;
 }
 
+void
+nb_resp_drop_file(nb_http_resp *resp)
+{
+    if (resp->file && resp->file->fd >= 0)
+        close(resp->file->fd);
+    resp->file = NULL;
+}
+
 /* ctype is borrowed: a literal or an arena string that outlives resp. */
 int
 nb_resp_text(nb_http_resp *resp, int status, const char *ctype, const char *body, size_t len)
@@ -80,6 +89,7 @@ nb_resp_text(nb_http_resp *resp, int status, const char *ctype, const char *body
     if (resp->body.max == 0) /* a zeroed response: give it the usual bound */
         resp->body.max = NB_RESP_MAX;
     nb_buf_reset(&resp->body);
+    nb_resp_drop_file(resp);
     int rc = nb_buf_add(&resp->body, body ? body : "", body ? len : 0);
     if (rc)
         return rc;

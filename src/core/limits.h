@@ -9,6 +9,14 @@
 /* Largest request body accepted outside streaming uploads. AWS: API
  * Gateway and most JSON/query APIs refuse bodies over 10 MB with 413. */
 #define NB_BODY_MAX (16u * 1024 * 1024)
+/* A request body over this size is spooled to a file (server.c, under
+ * the store's blob folder) rather than kept in memory; operations whose
+ * payload is a streaming blob (S3 PutObject, UploadPart) take the file,
+ * others read it back into memory up to NB_BODY_MAX. */
+#define NB_SPOOL_MIN (1024u * 1024)
+/* Largest request body accepted at all. AWS: S3 takes at most 5 GiB in one
+ * PUT (EntityTooLarge above); aws-chunked framing adds under 1%. */
+#define NB_UPLOAD_MAX (5ull * 1024 * 1024 * 1024 + 64ull * 1024 * 1024)
 /* Largest arena one call may use: a few times the body bound, since the
  * decoded tree and the encoded reply both live there. */
 #define NB_ARENA_MAX (96u * 1024 * 1024)

@@ -286,6 +286,9 @@ print_value(const vctx *c, nb_buf *b, const nb_value *v, uint32_t shape, size_t 
     case NB_V_BLOB:
         return nb_buf_add(b, v->u.s.p,
                           v->u.s.len > VALUE_PRINT_MAX + 1 ? VALUE_PRINT_MAX + 1 : v->u.s.len);
+    case NB_V_FILE:
+        snprintf(tmp, sizeof(tmp), "<%lld bytes>", (long long)v->u.f.len);
+        return nb_buf_adds(b, tmp);
     case NB_V_LIST:
         rc = nb_buf_addc(b, '[');
         if (!rc)

@@ -5,11 +5,14 @@
  * ones. Nothing here knows a body format or an error code: a value that
  * does not convert is handed back to the codec through its bad() hook.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "arena.h"
 #include "base64.h"
@@ -576,15 +579,19 @@ bind_headers(nb_call *call, const nb_http_req *req, const nb_member *mb, const n
 }
 
 /* A blob or string payload is the body, as sent. A streaming blob is set
- * even when empty (S3 PutObject of an empty object). */
+ * even when empty (S3 PutObject of an empty object), and is the spool
+ * file (NB_V_FILE) when the server spooled the body (call.c reads any
+ * other spooled body back into memory before the codec runs). */
 static int
 bind_raw_payload(nb_call *call, const nb_http_req *req, const nb_member *mb, nb_value *in)
 {
     const nb_shape *s = shape_of(call->model, mb->shape);
     if (req->body_len == 0 && !(s->flags & NB_SF_STREAMING))
         return NB_OK;
-    nb_value *v = s->type == NB_T_STRING ? nb_value_str(call->arena, req->body, req->body_len)
-                                         : nb_value_blob(call->arena, req->body, req->body_len);
+    nb_value *v = req->body_path
+                      ? nb_value_file(call->arena, req->body_path, 0, (int64_t)req->body_len)
+                  : s->type == NB_T_STRING ? nb_value_str(call->arena, req->body, req->body_len)
+                                           : nb_value_blob(call->arena, req->body, req->body_len);
     return nb_value_put(in, mb->name, strlen(mb->name), v);
 }
 
@@ -746,9 +753,32 @@ encode_headers(nb_call *call, const nb_member *mb, const nb_value *map, nb_http_
     return NB_OK;
 }
 
+/* A file value is sent from the file: it is opened now, and the server
+ * closes it once sent. */
 static int
-encode_raw_payload(nb_http_resp *resp, const nb_value *v, int *raw)
+encode_file_payload(nb_call *call, nb_http_resp *resp, const nb_value *v, int *raw)
 {
+    nb_http_file *f = nb_arena_alloc(call->arena, sizeof(*f));
+    if (!f)
+        return NB_ENOMEM;
+    f->fd = open(v->u.f.path, O_RDONLY | O_CLOEXEC);
+    if (f->fd < 0) {
+        nb_error("cannot open %s: %s", v->u.f.path, strerror(errno));
+        return NB_EIO;
+    }
+    f->off = v->u.f.off;
+    f->len = v->u.f.len;
+    nb_resp_drop_file(resp);
+    resp->file = f;
+    *raw = 1;
+    return NB_OK;
+}
+
+static int
+encode_raw_payload(nb_call *call, nb_http_resp *resp, const nb_value *v, int *raw)
+{
+    if (v->type == NB_V_FILE)
+        return encode_file_payload(call, resp, v, raw);
     if (v->type != NB_V_STR && v->type != NB_V_BLOB)
         return NB_OK;
     if (resp->body.max == 0)
@@ -793,7 +823,7 @@ nb_bind_encode(nb_call *call, uint32_t shape, const nb_value *out, nb_http_resp 
             break;
         case NB_LOC_BODY:
             if (mb == pl && nb_bind_payload_is_raw(m, mb))
-                rc = encode_raw_payload(resp, v, raw);
+                rc = encode_raw_payload(call, resp, v, raw);
             break;
         default:
             break;
@@ -855,6 +885,7 @@ nb_bind_body_reset(nb_http_resp *resp)
     if (resp->body.max == 0)
         nb_buf_init(&resp->body, NB_RESP_MAX);
     nb_buf_reset(&resp->body);
+    nb_resp_drop_file(resp);
 }
 
 int
@@ -892,8 +923,10 @@ nb_bind_reply(const nb_bind_codec *c, nb_call *call, const nb_value *out, nb_htt
     } else if (!raw && out && op && op->output != NB_NO_SHAPE) {
         rc = c->encode_body(call, out, resp);
     }
-    if (nb_bind_bodiless(call, status))
+    if (nb_bind_bodiless(call, status)) {
         nb_buf_reset(&resp->body);
+        nb_resp_drop_file(resp);
+    }
     resp->status = status;
     return rc;
 }

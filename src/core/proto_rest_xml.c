@@ -349,145 +349,18 @@ decode_body(nb_call *call, const nb_http_req *req, const nb_shape *s, nb_value *
     return rc ? rc : nb_value_put(in, pl->name, strlen(pl->name), v);
 }
 
-/* A chunked-upload body (SigV4 streaming) is undone before anything reads
- * it. AWS (S3 API reference, sigv4-streaming.html and
- * sigv4-streaming-trailers.html): x-amz-content-sha256 is
- * STREAMING-AWS4-HMAC-SHA256-PAYLOAD[-TRAILER] or
- * STREAMING-UNSIGNED-PAYLOAD-TRAILER, Content-Encoding aws-chunked, and
- * the body is chunks "<hex size>[;chunk-signature=<sig>]\r\n<data>\r\n"
- * ending with a zero-size chunk and optional trailer headers;
- * x-amz-decoded-content-length gives the decoded size. Chunk signatures
- * are not verified here; the trailers the request declares in
- * x-amz-trailer (a checksum) join its headers, so the operation's header
- * members read them as if they had come first. */
-static int
-is_chunked(const nb_http_req *req)
-{
-    const char *sha = nb_http_header(req, "x-amz-content-sha256");
-    const char *ce = nb_http_header(req, "content-encoding");
-    return (sha && strncmp(sha, "STREAMING-", 10) == 0) || (ce && strstr(ce, "aws-chunked"));
-}
-
-/* One chunk header at *pp: its size; -1 when malformed. */
-static long long
-chunk_size(const char **pp, const char *end)
-{
-    const char *p = *pp;
-    long long n = 0;
-    int digits = 0;
-    for (; p < end && ((*p >= '0' && *p <= '9') || ((*p | 32) >= 'a' && (*p | 32) <= 'f')); p++) {
-        int v = *p <= '9' ? *p - '0' : (*p | 32) - 'a' + 10;
-        if (++digits > 12)
-            return -1;
-        n = n * 16 + v;
-    }
-    while (p + 1 < end && !(p[0] == '\r' && p[1] == '\n'))
-        p++; /* ";chunk-signature=..." */
-    if (!digits || p + 1 >= end)
-        return -1;
-    *pp = p + 2;
-    return n;
-}
-
-/* 1 when name (n bytes) is listed in the comma-separated x-amz-trailer. */
-static int
-declared(const char *list, const char *name, size_t n)
-{
-    for (const char *p = list; p && *p;) {
-        while (*p == ' ' || *p == ',')
-            p++;
-        size_t l = strcspn(p, ", ");
-        if (l == n && strncasecmp(p, name, n) == 0)
-            return 1;
-        p += l;
-    }
-    return 0;
-}
-
-/* The trailer lines after the last chunk ("name:value\r\n"), the declared
- * ones added to out's headers. */
-static int
-trailers(nb_call *call, const nb_http_req *req, const char *p, const char *end, nb_http_req *out)
-{
-    const char *list = nb_http_header(req, "x-amz-trailer");
-    size_t cap = req->nheaders + 4, n = req->nheaders;
-    nb_header *h = nb_arena_alloc(call->arena, cap * sizeof(*h));
-    if (!h)
-        return NB_ENOMEM;
-    memcpy(h, req->headers, req->nheaders * sizeof(*h));
-    while (p < end && list) {
-        const char *eol = p;
-        while (eol + 1 < end && !(eol[0] == '\r' && eol[1] == '\n'))
-            eol++;
-        const char *colon = memchr(p, ':', (size_t)(eol - p));
-        if (eol + 1 >= end || eol == p || !colon)
-            break;
-        if (declared(list, p, (size_t)(colon - p)) && n < cap) {
-            char *name = nb_arena_strndup(call->arena, p, (size_t)(colon - p));
-            const char *v = colon + 1;
-            while (v < eol && *v == ' ')
-                v++;
-            char *value = nb_arena_strndup(call->arena, v, (size_t)(eol - v));
-            if (!name || !value)
-                return NB_ENOMEM;
-            for (char *c = name; *c; c++)
-                if (*c >= 'A' && *c <= 'Z')
-                    *c = (char)(*c | 32);
-            h[n].name = name;
-            h[n++].value = value;
-        }
-        p = eol + 2;
-    }
-    out->headers = h;
-    out->nheaders = n;
-    return NB_OK;
-}
-
-static int
-unchunk(nb_call *call, const nb_http_req *req, nb_http_req *out)
-{
-    const char *p = req->body, *end = req->body + req->body_len;
-    char *d = nb_arena_alloc(call->arena, req->body_len + 1);
-    size_t n = 0;
-    if (!d)
-        return NB_ENOMEM;
-    for (;;) {
-        long long sz = chunk_size(&p, end);
-        if (sz < 0 || (size_t)sz > (size_t)(end - p))
-            goto bad;
-        if (sz == 0)
-            break; /* trailers, if any, follow */
-        memcpy(d + n, p, (size_t)sz);
-        n += (size_t)sz;
-        p += sz;
-        if (end - p < 2 || p[0] != '\r' || p[1] != '\n')
-            goto bad;
-        p += 2;
-    }
-    const char *dl = nb_http_header(req, "x-amz-decoded-content-length");
-    if (dl && strtoull(dl, NULL, 10) != n)
-        goto bad;
-    d[n] = '\0';
-    *out = *req;
-    out->body = d;
-    out->body_len = n;
-    return trailers(call, req, p, end, out);
-bad:
-    return nb_fail_status(call, 400, "IncompleteBody",
-                          "You did not provide the number of bytes specified by the "
-                          "Content-Length HTTP header.");
-}
-
-/* The unwrap step (nb_bind_codec): an aws-chunked body is undone. */
+/* An aws-chunked body (SigV4 streaming) was undone by the server as it
+ * came in (core/chunked.c), its trailers added to the headers; a body
+ * whose coding was broken or cut short is refused here, as S3 does. */
 static int
 unwrap(nb_call *call, const nb_http_req **req, nb_http_req *plain)
 {
-    if (!is_chunked(*req))
+    NB_UNUSED(plain);
+    if (!(*req)->body_bad)
         return NB_OK;
-    int rc = unchunk(call, *req, plain);
-    if (!rc)
-        *req = plain;
-    return rc;
+    return nb_fail_status(call, 400, "IncompleteBody",
+                          "You did not provide the number of bytes specified by the "
+                          "Content-Length HTTP header.");
 }
 
 /* ---- Encoding -------------------------------------------------------- */

@@ -6,13 +6,21 @@
  *
  * One conn_state per request: it holds the raw URI (from the URI log
  * callback, before libmicrohttpd splits or unescapes anything: S3 keys and
- * SigV4 need the bytes as sent), the bounded body, and the call. A call
+ * SigV4 need the bytes as sent), the body, and the call. The body is kept
+ * in memory up to NB_SPOOL_MIN and spooled to a file of the store's blob
+ * folder beyond (an S3 upload of any size takes no more memory than that);
+ * an aws-chunked body is decoded on the way in (core/chunked.c), and its
+ * trailers join the headers. The spool file goes with the request: a
+ * service that keeps the body links it (store/blob.c), so an upload cut
+ * off midway leaves nothing behind. A response may be sent from a file
+ * (nb_http_resp.file) without reading it into memory. A call
  * that returns NB_PENDING suspends its connection; nb_call_done() fills
  * the response and resumes it, and libmicrohttpd calls the access handler
  * again, which queues the response.
  */
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <errno.h>
 #include <microhttpd.h>
 #include <netdb.h>
 #include <stdio.h>
@@ -20,22 +28,30 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "arena.h"
 #include "call.h"
+#include "chunked.h"
 #include "limits.h"
 #include "log.h"
 #include "loop.h"
 #include "mem.h"
 #include "server.h"
+#include "store/blob.h"
 
 typedef struct conn_state {
     nb_call *call;                   /* the call, made on the first access callback */
     char *uri;                       /* raw request target as sent (call arena) */
-    nb_buf body;                     /* request body, bounded by NB_BODY_MAX */
+    nb_buf body;                     /* request body in memory, up to NB_SPOOL_MIN */
+    int spool_fd;                    /* the body's spool file once larger, else -1 */
+    char *spool_path;                /* its path (malloc'ed), unlinked at the end */
+    uint64_t received;               /* body bytes (decoded) so far */
+    nb_chunked *chunk;               /* decoder of an aws-chunked body, or NULL */
     nb_http_req *req;                /* the request view, once headers are in */
     nb_http_resp resp;               /* the response once ready */
     int too_large;                   /* the body went over the bound */
+    int spool_failed;                /* the spool file could not be written */
     int pending;                     /* waiting for nb_call_done */
     int ready;                       /* resp is complete */
     struct MHD_Connection *conn;     /* for resume */
@@ -83,6 +99,13 @@ conn_free(conn_state *cs)
         return;
     nb_buf_free(&cs->body);
     nb_buf_free(&cs->resp.body);
+    nb_resp_drop_file(&cs->resp);
+    if (cs->spool_fd >= 0)
+        close(cs->spool_fd);
+    if (cs->spool_path) {
+        unlink(cs->spool_path);
+        nb_free(cs->spool_path);
+    }
     nb_call_free(cs->call);
     nb_free(cs);
 }
@@ -102,7 +125,8 @@ on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
     }
     cs->uri = nb_arena_strdup(cs->call->arena, uri);
     cs->conn = conn;
-    nb_buf_init(&cs->body, NB_BODY_MAX);
+    cs->spool_fd = -1;
+    nb_buf_init(&cs->body, NB_SPOOL_MIN);
     nb_buf_init(&cs->resp.body, NB_RESP_MAX);
     return cs;
 }
@@ -163,12 +187,101 @@ build_request(conn_state *cs, struct MHD_Connection *conn, const char *method)
         return NB_ENOMEM;
     const char *host = nb_http_header(req, "host");
     req->host = host ? host : "";
-    req->body = cs->body.p ? cs->body.p : "";
-    req->body_len = cs->body.len;
     req->local_port = S.port;
     call->http = req;
     cs->req = req;
     return NB_OK;
+}
+
+/* 1 when name (n bytes) is listed in the comma-separated x-amz-trailer. */
+static int
+declared(const char *list, const char *name, size_t n)
+{
+    for (const char *p = list; p && *p;) {
+        while (*p == ' ' || *p == ',')
+            p++;
+        size_t l = strcspn(p, ", ");
+        if (l == n && strncasecmp(p, name, n) == 0)
+            return 1;
+        p += l;
+    }
+    return 0;
+}
+
+/* The body is all in: the request view gets it, and an aws-chunked
+ * body's declared trailers join the headers (so that header members read
+ * them as if they had come first). */
+static int
+body_done(conn_state *cs)
+{
+    nb_http_req *req = cs->req;
+    req->body = cs->body.p ? cs->body.p : "";
+    req->body_len = (size_t)cs->received;
+    req->body_path = cs->spool_fd >= 0 ? cs->spool_path : NULL;
+    if (!cs->chunk)
+        return NB_OK;
+    const char *dl = nb_http_header(req, "x-amz-decoded-content-length");
+    if (!nb_chunked_complete(cs->chunk) || (dl && strtoull(dl, NULL, 10) != cs->received))
+        req->body_bad = 1;
+    const char *list = nb_http_header(req, "x-amz-trailer"), *name, *value;
+    size_t pos = 0, nl, vl;
+    while (list && req->nheaders < NB_HEADERS_MAX &&
+           nb_chunked_trailer(cs->chunk, &pos, &name, &nl, &value, &vl)) {
+        if (!declared(list, name, nl))
+            continue;
+        char *k = nb_arena_strndup(cs->call->arena, name, nl);
+        char *v = nb_arena_strndup(cs->call->arena, value, vl);
+        if (!k || !v)
+            return NB_ENOMEM;
+        for (char *c = k; *c; c++)
+            *c = (char)tolower((unsigned char)*c);
+        req->headers[req->nheaders].name = k;
+        req->headers[req->nheaders++].value = v;
+    }
+    return NB_OK;
+}
+
+static int
+write_all(int fd, const char *p, size_t n)
+{
+    while (n) {
+        ssize_t k = write(fd, p, n);
+        if (k <= 0)
+            return -1;
+        p += k;
+        n -= (size_t)k;
+    }
+    return 0;
+}
+
+/* Decoded body bytes: to memory while they fit NB_SPOOL_MIN, then to the
+ * spool file. */
+static int
+body_add(void *ud, const char *p, size_t n)
+{
+    conn_state *cs = ud;
+    if (cs->too_large || cs->spool_failed)
+        return 0;
+    cs->received += n;
+    if (cs->received > NB_UPLOAD_MAX) {
+        cs->too_large = 1;
+        return 0;
+    }
+    if (cs->spool_fd < 0 && cs->received <= NB_SPOOL_MIN)
+        return nb_buf_add(&cs->body, p, n) ? (cs->spool_failed = 1, 0) : 0;
+    if (cs->spool_fd < 0) {
+        cs->spool_fd = nb_blob_spool_open(&cs->spool_path);
+        if (cs->spool_fd < 0 || write_all(cs->spool_fd, cs->body.p, cs->body.len)) {
+            cs->spool_failed = 1;
+            return 0;
+        }
+        nb_buf_free(&cs->body);
+    }
+    if (write_all(cs->spool_fd, p, n)) {
+        nb_error("cannot spool a request body to %s: %s", cs->spool_path, strerror(errno));
+        cs->spool_failed = 1;
+    }
+    return 0;
 }
 
 static void
@@ -205,11 +318,15 @@ send_resp(struct MHD_Connection *conn, conn_state *cs)
     nb_http_resp *r = &cs->resp;
     size_t len;
     const char *hl = head_length(cs);
-    char *body = hl ? NULL : nb_buf_take(&r->body, &len);
+    char *body = hl || r->file ? NULL : nb_buf_take(&r->body, &len);
     struct MHD_Response *mr =
         hl ? MHD_create_response_from_callback(strtoull(hl, NULL, 10), 1024, no_body, NULL, NULL)
-        : body ? MHD_create_response_from_buffer_with_free_callback(len, body, free_body)
-               : MHD_create_response_from_buffer(0, "", MHD_RESPMEM_PERSISTENT);
+        : r->file ? MHD_create_response_from_fd_at_offset64((uint64_t)r->file->len, r->file->fd,
+                                                            (uint64_t)r->file->off)
+        : body    ? MHD_create_response_from_buffer_with_free_callback(len, body, free_body)
+                  : MHD_create_response_from_buffer(0, "", MHD_RESPMEM_PERSISTENT);
+    if (mr && r->file)
+        r->file->fd = -1; /* the response closes it */
     if (!mr) {
         nb_free(body);
         return MHD_NO;
@@ -255,20 +372,29 @@ on_access(void *cls, struct MHD_Connection *conn, const char *url, const char *m
     if (cs->pending)
         return MHD_YES;
     if (*upload_size) {
-        if (!cs->too_large && nb_buf_add(&cs->body, upload, *upload_size))
-            cs->too_large = 1;
+        if (cs->chunk)
+            nb_chunked_feed(cs->chunk, upload, *upload_size, body_add, cs);
+        else
+            body_add(cs, upload, *upload_size);
         *upload_size = 0;
         return MHD_YES;
     }
     if (!cs->call->http) {
         /* first call: headers are in; refuse an announced oversize now */
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
-        if (cl && strtoull(cl, NULL, 10) > (unsigned long long)NB_BODY_MAX) {
+        if (cl && strtoull(cl, NULL, 10) > (unsigned long long)NB_UPLOAD_MAX) {
             too_large(cs);
             return send_resp(conn, cs);
         }
         if (build_request(cs, conn, method))
             return MHD_NO;
+        if (nb_chunked_is(nb_http_header(cs->req, "x-amz-content-sha256"),
+                          nb_http_header(cs->req, "content-encoding"))) {
+            cs->chunk = nb_arena_alloc(cs->call->arena, sizeof(*cs->chunk));
+            if (!cs->chunk)
+                return MHD_NO;
+            nb_chunked_init(cs->chunk);
+        }
         if (!cs->req->host[0] && strcmp(version, MHD_HTTP_VERSION_1_1) == 0) {
             /* RFC 9112 3.2: an HTTP/1.1 request without Host is a 400 */
             nb_resp_text(&cs->resp, 400, "text/plain", "Bad Request: missing Host\n", 26);
@@ -281,8 +407,13 @@ on_access(void *cls, struct MHD_Connection *conn, const char *url, const char *m
         too_large(cs);
         return send_resp(conn, cs);
     }
-    cs->req->body = cs->body.p ? cs->body.p : "";
-    cs->req->body_len = cs->body.len;
+    if (cs->spool_failed) {
+        nb_resp_text(&cs->resp, 500, "text/plain", "Cannot store the request body\n", 30);
+        cs->ready = 1;
+        return send_resp(conn, cs);
+    }
+    if (body_done(cs))
+        return MHD_NO;
     cs->call->done_cb = on_call_done;
     cs->call->done_ud = cs;
     int rc = nb_call_serve(cs->call, &cs->resp);
@@ -411,7 +542,6 @@ abandon_pending(void)
         nb_call *call = cs->call;
         if (call->cancel_cb)
             call->cancel_cb(call, NB_EAWS, call->cancel_ud);
-        nb_buf_reset(&cs->resp.body);
         nb_resp_text(&cs->resp, 503, "text/plain", "Service shutting down\n", 22);
         cs->ready = 1;
         MHD_resume_connection(cs->conn);

@@ -25,6 +25,8 @@
 
 #include "arena.h"
 #include "buf.h"
+#include "digest.h"
+#include "file.h"
 #include "limits.h"
 #include "sigv4.h"
 #include "sigv4_int.h"
@@ -708,11 +710,25 @@ bucket_payload_header(ctx *c, const char *v)
                                    "x-amz-content-sha256", nb_str_c(v));
 }
 
+/* The SHA-256 of the body, in memory or spooled to a file (a large
+ * upload: read back in pieces). */
 static void
 body_sha256(const nb_http_req *req, char out[65])
 {
     unsigned char h[SHA256_DIGEST_LENGTH];
-    SHA256((const unsigned char *)(req->body ? req->body : ""), req->body ? req->body_len : 0, h);
+    if (!req->body_path) {
+        SHA256((const unsigned char *)(req->body ? req->body : ""), req->body ? req->body_len : 0,
+               h);
+    } else {
+        nb_digest_ctx *c = nb_digest_begin(NB_SHA256);
+        int bad = !c;
+        if (c) {
+            bad = nb_file_each(req->body_path, 0, (int64_t)req->body_len, nb_digest_update, c);
+            bad = nb_digest_end(c, bad ? NULL : h) != sizeof(h) || bad;
+        }
+        if (bad)
+            memset(h, 0, sizeof(h)); /* matches no signed hash */
+    }
     hex_lower(h, sizeof(h), out);
 }
 

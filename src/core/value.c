@@ -70,6 +70,17 @@ nb_value_blob(nb_arena *a, const void *p, size_t len)
 }
 
 nb_value *
+nb_value_file(nb_arena *a, const char *path, int64_t off, int64_t len)
+{
+    nb_value *v = node(a, NB_V_FILE);
+    if (!v || !(v->u.f.path = nb_arena_strdup(a, path)))
+        return NULL;
+    v->u.f.off = off;
+    v->u.f.len = len;
+    return v;
+}
+
+nb_value *
 nb_value_int(nb_arena *a, int64_t i)
 {
     nb_value *v = node(a, NB_V_INT);
@@ -357,6 +368,9 @@ nb_value_copy(nb_arena *a, const nb_value *v)
                 return NULL;
         }
         return d;
+    case NB_V_FILE:
+        d = nb_value_file(a, v->u.f.path, v->u.f.off, v->u.f.len);
+        break;
     default:
         d = node(a, v->type);
         if (d)

@@ -28,6 +28,7 @@ typedef enum nb_vtype {
     NB_V_STRUCT, /* structure shapes: named members */
     NB_V_LIST,   /* list shapes: unnamed items */
     NB_V_MAP,    /* map shapes: string keys */
+    NB_V_FILE,   /* a streaming blob held in a file (a large S3 body): u.f */
 } nb_vtype;
 
 struct nb_value {
@@ -40,6 +41,11 @@ struct nb_value {
         int64_t i; /* NB_V_INT */
         double d;  /* NB_V_DOUBLE, NB_V_TIME */
         nb_str s;  /* NB_V_STR, NB_V_BLOB: arena bytes, NUL after */
+        struct {
+            const char *path; /* the file (arena string) */
+            int64_t off;      /* where the bytes start in it */
+            int64_t len;      /* how many */
+        } f;                  /* NB_V_FILE */
         struct {
             nb_value *first; /* first child, or NULL */
             nb_value *last;  /* last child, or NULL */
@@ -60,6 +66,8 @@ nb_value *nb_value_double(nb_arena *a, double d);
 nb_value *nb_value_bool(nb_arena *a, int b);
 nb_value *nb_value_time(nb_arena *a, double t);
 nb_value *nb_value_null(nb_arena *a);
+/* The len bytes at off of file path (copied into a). */
+nb_value *nb_value_file(nb_arena *a, const char *path, int64_t off, int64_t len);
 
 /* Attach child v to a struct or map under key (copied), or to a list (key
  * ignored). Setting a struct member that exists replaces it. */

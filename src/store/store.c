@@ -20,6 +20,7 @@
 
 #include <sqlite3.h>
 
+#include "blob.h"
 #include "core/call.h"
 #include "core/log.h"
 #include "core/mem.h"
@@ -421,6 +422,8 @@ nb_store_open(const char *dir)
     }
     rc = configure(path != NULL);
     if (!rc)
+        rc = nb_blob_open(db, dir);
+    if (!rc)
         rc = run_schemas(path ? path : "the in-memory database");
     if (!rc)
         nb_info("store: opened %s", path ? path : "an in-memory database");
@@ -446,6 +449,7 @@ nb_store_close(void)
     slots = NULL;
     nslots = nused = 0;
     owner = NULL;
+    nb_blob_close();
     if (!db)
         return;
     /* Closing the last connection checkpoints the WAL and removes it. An
@@ -523,11 +527,12 @@ nb_store_commit(nb_call *call)
         nb_error("store: the transaction of request %s was rolled back by an error",
                  call->request_id);
         rc = NB_EIO;
-    } else if (run_simple(SQL_COMMIT)) {
+    } else if (nb_blob_precommit() || run_simple(SQL_COMMIT)) {
         nb_error("store: commit of request %s failed; rolling back", call->request_id);
         rollback_now();
         rc = NB_EIO;
     }
+    nb_blob_txn_end(rc == NB_OK);
     call->in_txn = 0;
     owner = NULL;
     return rc;
@@ -541,6 +546,7 @@ nb_store_rollback(nb_call *call)
     assert(owner == call);
     if (NB_ALWAYS(db))
         rollback_now();
+    nb_blob_txn_end(0);
     call->in_txn = 0;
     owner = NULL;
 }
@@ -690,6 +696,7 @@ nb_store_changes(void)
 static const char SQL_RESET_TABLES[] =
     "SELECT name FROM sqlite_master"
     " WHERE type = 'table' AND substr(name, 1, 7) <> 'sqlite_' AND name <> 'nb_meta'"
+    " AND name <> 'nb_blobs'"
     " AND (?1 IS NULL OR substr(name, 1, length(?1)) = ?1)"
     " ORDER BY name";
 
@@ -733,6 +740,11 @@ nb_store_reset(const char *prefix)
     if (rc) {
         sqlite3_exec(db, "ROLLBACK TO nb_reset; RELEASE nb_reset;", NULL, NULL, NULL);
         goto out;
+    }
+    /* The services' triggers released the blobs their rows named. */
+    if (!owner) {
+        rc = nb_blob_precommit();
+        nb_blob_txn_end(rc == NB_OK);
     }
     nb_info("store: reset %s", prefix ? prefix : "all tables");
 out:

@@ -101,7 +101,7 @@ static const char schema[] =
     "CREATE TABLE IF NOT EXISTS s3_objects ("
     " account TEXT NOT NULL, region TEXT NOT NULL, bucket TEXT NOT NULL, key TEXT NOT NULL,"
     " version_id TEXT NOT NULL, latest INTEGER NOT NULL, delete_marker INTEGER NOT NULL,"
-    " body BLOB, size INTEGER NOT NULL, etag TEXT NOT NULL, modified REAL NOT NULL,"
+    " blob TEXT, size INTEGER NOT NULL, etag TEXT NOT NULL, modified REAL NOT NULL,"
     " attrs TEXT NOT NULL, ck_algo TEXT NOT NULL, ck_value TEXT NOT NULL,"
     " ck_type TEXT NOT NULL DEFAULT '', parts TEXT NOT NULL DEFAULT '',"
     " tags TEXT NOT NULL DEFAULT '', acl TEXT NOT NULL DEFAULT '',"
@@ -114,8 +114,23 @@ static const char schema[] =
     "CREATE INDEX IF NOT EXISTS s3_uploads_key ON s3_uploads (bucket, key, initiated);"
     "CREATE TABLE IF NOT EXISTS s3_parts ("
     " account TEXT NOT NULL, region TEXT NOT NULL, upload_id TEXT NOT NULL,"
-    " part_number INTEGER NOT NULL, body BLOB, size INTEGER NOT NULL, etag TEXT NOT NULL,"
-    " modified REAL NOT NULL, ck_value TEXT NOT NULL, PRIMARY KEY (upload_id, part_number));";
+    " part_number INTEGER NOT NULL, blob TEXT, size INTEGER NOT NULL, etag TEXT NOT NULL,"
+    " modified REAL NOT NULL, ck_value TEXT NOT NULL, PRIMARY KEY (upload_id, part_number));"
+    /* Each row naming a blob holds a reference to it (store/blob.h). */
+    "CREATE TRIGGER IF NOT EXISTS s3_objects_blob_new AFTER INSERT ON s3_objects"
+    " BEGIN UPDATE nb_blobs SET refs = refs + 1 WHERE name = new.blob; END;"
+    "CREATE TRIGGER IF NOT EXISTS s3_objects_blob_gone AFTER DELETE ON s3_objects"
+    " BEGIN UPDATE nb_blobs SET refs = refs - 1 WHERE name = old.blob; END;"
+    "CREATE TRIGGER IF NOT EXISTS s3_objects_blob_set AFTER UPDATE OF blob ON s3_objects"
+    " BEGIN UPDATE nb_blobs SET refs = refs + 1 WHERE name = new.blob;"
+    " UPDATE nb_blobs SET refs = refs - 1 WHERE name = old.blob; END;"
+    "CREATE TRIGGER IF NOT EXISTS s3_parts_blob_new AFTER INSERT ON s3_parts"
+    " BEGIN UPDATE nb_blobs SET refs = refs + 1 WHERE name = new.blob; END;"
+    "CREATE TRIGGER IF NOT EXISTS s3_parts_blob_gone AFTER DELETE ON s3_parts"
+    " BEGIN UPDATE nb_blobs SET refs = refs - 1 WHERE name = old.blob; END;"
+    "CREATE TRIGGER IF NOT EXISTS s3_parts_blob_set AFTER UPDATE OF blob ON s3_parts"
+    " BEGIN UPDATE nb_blobs SET refs = refs + 1 WHERE name = new.blob;"
+    " UPDATE nb_blobs SET refs = refs - 1 WHERE name = old.blob; END;";
 
 /* The bucket named by a virtual-hosted Host, if any: "<b>.s3.<rest>" under
  * localhost.localstack.cloud or amazonaws.com, or "<b>.localhost". A

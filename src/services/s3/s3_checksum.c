@@ -24,8 +24,10 @@
 #include "core/base64.h"
 #include "core/call.h"
 #include "core/digest.h"
+#include "core/file.h"
 #include "core/value.h"
 #include "s3_int.h"
+#include "store/blob.h"
 
 static uint32_t crc32c_tab[256];
 static uint64_t crc64_tab[256];
@@ -151,59 +153,140 @@ s3_checksum_algo(const char *name)
     return NULL;
 }
 
+/* One pass over a body's pieces: MD5 and, optionally, one checksum. */
+typedef struct summer {
+    nb_digest_ctx *md5; /* always */
+    nb_digest_ctx *sha; /* the checksum when it is SHA1 or SHA256 */
+    s3_crc crc;         /* the checksum when it is a CRC */
+    const char *algo;   /* the checksum's algorithm, or NULL */
+} summer;
+
 static int
-check_md5(nb_call *call, const char *want, const void *body, size_t len)
+sum_piece(void *ud, const void *p, size_t n)
 {
-    unsigned char raw[24];
-    size_t n;
-    if (nb_b64_decode(raw, &n, want, strlen(want), NULL) != NB_B64_OK || n != 16 ||
-        strlen(want) != 24)
-        return s3_fail(call, 400, "InvalidDigest", "The Content-MD5 you specified was invalid.",
-                       "Content-MD5", want);
-    const char *got = s3_checksum(call, "MD5", body, len);
-    if (!got)
-        return NB_ENOMEM;
-    if (strcmp(got, want) != 0)
-        return s3_fail(call, 400, "BadDigest",
-                       "The Content-MD5 you specified did not match what we received.",
-                       "ExpectedDigest", want);
+    summer *s = ud;
+    if (nb_digest_update(s->md5, p, n) || (s->sha && nb_digest_update(s->sha, p, n)))
+        return NB_EINTERNAL;
+    if (s->algo && !s->sha)
+        s3_crc_update(&s->crc, p, n);
     return NB_OK;
 }
 
-int
-s3_check_body(nb_call *call, const nb_value *in, const void *body, size_t len, const char **algo,
-              const char **value)
+/* Runs each(ud-less iteration over the body) through a summer. */
+static int
+summed(nb_call *call, const char *algo, s3_sum *out, int (*each)(nb_call *, const void *, summer *),
+       const void *what)
 {
-    const char *md5 = nb_get_str(in, "ContentMD5");
-    int rc = md5 ? check_md5(call, md5, body, len) : NB_OK;
+    summer s = {0};
+    int sha1 = algo && strcmp(algo, "SHA1") == 0, sha256 = algo && strcmp(algo, "SHA256") == 0;
+    s.algo = algo;
+    s.md5 = nb_digest_begin(NB_MD5);
+    if (sha1 || sha256)
+        s.sha = nb_digest_begin(sha1 ? NB_SHA1 : NB_SHA256);
+    else if (algo)
+        s3_crc_init(&s.crc, algo);
+    int rc = !s.md5 || ((sha1 || sha256) && !s.sha) ? NB_ENOMEM : each(call, what, &s);
+    unsigned char d[NB_DIGEST_MAX];
+    out->ck = NULL;
+    if (s.sha) {
+        size_t n = nb_digest_end(s.sha, rc ? NULL : d);
+        if (!rc)
+            out->ck = n ? b64(call, d, n) : NULL;
+    } else if (algo && !rc) {
+        out->ck = s3_crc_final(call, &s.crc);
+    }
+    if (s.md5 && nb_digest_end(s.md5, rc ? NULL : out->md5) != 16 && !rc)
+        rc = NB_EINTERNAL;
+    if (!rc && algo && !out->ck)
+        rc = NB_ENOMEM;
+    return rc;
+}
+
+static int
+each_value(nb_call *call, const void *what, summer *s)
+{
+    const nb_value *v = what;
+    if (!v)
+        return NB_OK;
+    if (v->type == NB_V_FILE)
+        return nb_file_each(v->u.f.path, v->u.f.off, v->u.f.len, sum_piece, s);
+    return sum_piece(s, v->u.s.p ? v->u.s.p : "", v->u.s.len);
+}
+
+typedef struct blob_range {
+    const char *name; /* the blob */
+    int64_t off, len; /* its bytes to sum */
+} blob_range;
+
+static int
+each_blob(nb_call *call, const void *what, summer *s)
+{
+    const blob_range *r = what;
+    return nb_blob_each(call, r->name, r->off, r->len, sum_piece, s);
+}
+
+int
+s3_sum_value(nb_call *call, const nb_value *body, const char *algo, s3_sum *out)
+{
+    return summed(call, algo, out, each_value, body);
+}
+
+int
+s3_sum_blob(nb_call *call, const char *blob, int64_t off, int64_t len, const char *algo,
+            s3_sum *out)
+{
+    blob_range r = {blob, off, len};
+    return summed(call, algo, out, each_blob, &r);
+}
+
+int64_t
+s3_body_size(const nb_value *body)
+{
+    return !body ? 0 : body->type == NB_V_FILE ? body->u.f.len : (int64_t)body->u.s.len;
+}
+
+const char *
+s3_etag_of(nb_call *call, const s3_sum *sum)
+{
+    char hex[33];
+    nb_hex(sum->md5, 16, hex);
+    return nb_arena_printf(call->arena, "\"%s\"", hex);
+}
+
+int
+s3_check_body(nb_call *call, const nb_value *in, const nb_value *body, const char **algo,
+              const char **value, s3_sum *sum)
+{
+    const char *md5 = nb_get_str(in, "ContentMD5"), *want = NULL;
+    unsigned char raw[24];
+    size_t n;
     *algo = "";
     *value = "";
-    for (size_t i = 0; i < NB_ARRAY_LEN(algos) && !rc; i++) {
-        const char *want = nb_get_str(in, s3_checksum_member(call, algos[i]));
-        if (!want)
-            continue;
-        const char *got = s3_checksum(call, algos[i], body, len);
-        if (!got)
-            return NB_ENOMEM;
-        if (strcmp(got, want) != 0) {
-            const char *msg = nb_arena_printf(
-                call->arena, "The %s you specified did not match the calculated checksum.",
-                algos[i]);
-            return msg ? s3_fail(call, 400, "BadDigest", msg, NULL, NULL) : NB_ENOMEM;
-        }
-        *algo = algos[i];
-        *value = got;
+    if (md5 && (nb_b64_decode(raw, &n, md5, strlen(md5), NULL) != NB_B64_OK || n != 16 ||
+                strlen(md5) != 24))
+        return s3_fail(call, 400, "InvalidDigest", "The Content-MD5 you specified was invalid.",
+                       "Content-MD5", md5);
+    /* The checksum sent (a header, or a trailer of an aws-chunked body),
+     * else the one only named: computed here. */
+    for (size_t i = 0; i < NB_ARRAY_LEN(algos) && !want; i++)
+        if ((want = nb_get_str(in, s3_checksum_member(call, algos[i]))))
+            *algo = algos[i];
+    const char *named = s3_checksum_algo(nb_get_str(in, "ChecksumAlgorithm"));
+    if (!want && named)
+        *algo = named;
+    int rc = s3_sum_value(call, body, (*algo)[0] ? *algo : NULL, sum);
+    if (rc)
+        return rc;
+    if (md5 && memcmp(raw, sum->md5, 16) != 0)
+        return s3_fail(call, 400, "BadDigest",
+                       "The Content-MD5 you specified did not match what we received.",
+                       "ExpectedDigest", md5);
+    if (want && strcmp(sum->ck, want) != 0) {
+        const char *msg = nb_arena_printf(
+            call->arena, "The %s you specified did not match the calculated checksum.", *algo);
+        return msg ? s3_fail(call, 400, "BadDigest", msg, NULL, NULL) : NB_ENOMEM;
     }
-    /* Sent as a trailer (aws-chunked) or only named: computed here. */
-    const char *named = nb_get_str(in, "ChecksumAlgorithm");
-    if (!rc && !(*algo)[0] && named) {
-        for (size_t i = 0; i < NB_ARRAY_LEN(algos); i++)
-            if (strcasecmp(named, algos[i]) == 0) {
-                *algo = algos[i];
-                *value = s3_checksum(call, algos[i], body, len);
-            }
-        if (!*value)
-            return NB_ENOMEM;
-    }
-    return rc;
+    if ((*algo)[0])
+        *value = sum->ck;
+    return NB_OK;
 }

@@ -9,9 +9,10 @@
  * Each row of s3_objects is one version (version_id "null" outside
  * versioning), with its tags, ACL and, for multipart objects, the sizes
  * and checksums of its parts. Multipart uploads in progress are
- * s3_uploads and their parts s3_parts. Object bodies are blobs in the
- * store for now; a single request body is bounded by the core's request
- * limit (limits.h NB_BODY_MAX), a multipart object by its parts.
+ * s3_uploads and their parts s3_parts. Bodies are the store's blobs
+ * (store/blob.h: small ones in a row, larger ones in files), named by the
+ * blob column; the schema's triggers count the rows naming each blob, so
+ * a copy shares its source's bytes and every delete path frees them.
  */
 #ifndef NB_S3_INT_H
 #define NB_S3_INT_H
@@ -32,7 +33,7 @@ typedef struct s3_object {
     const char *key;        /* object key */
     const char *version_id; /* "null" when unversioned */
     int delete_marker;      /* a delete marker, not an object */
-    const char *body;       /* the bytes, when loaded */
+    const char *blob;       /* the store's blob of its bytes, or NULL when empty */
     int64_t size;           /* bytes */
     const char *etag;       /* "\"<md5 hex>\"" (with the quotes) */
     double modified;        /* LastModified (whole seconds) */
@@ -45,7 +46,13 @@ typedef struct s3_object {
     const char *acl;        /* JSON AccessControlPolicy, or "" (owner only) */
 } s3_object;
 
+/* AWS: the largest object one PutObject or UploadPart takes (5 GiB). */
+#define S3_PUT_MAX (5ll * 1024 * 1024 * 1024)
+
 /* ---- s3_util.c ---- */
+
+/* EntityTooLarge for an upload of size bytes over max. */
+int s3_too_large(nb_call *call, int64_t size, int64_t max);
 
 /* Raises an S3 error with one extra element (name NULL: none). */
 int s3_fail(nb_call *call, int status, const char *code, const char *msg, const char *name,
@@ -84,11 +91,27 @@ const char *s3_token_read(nb_call *call, const char *token);
 /* The base64 checksum of body with algorithm ("CRC32", "CRC32C",
  * "CRC64NVME", "SHA1", "SHA256"), or NULL for an unknown algorithm. */
 const char *s3_checksum(nb_call *call, const char *algo, const void *body, size_t len);
-/* Checks Content-MD5 and any x-amz-checksum-* of the input against body;
- * picks the checksum to keep (*algo, *value: "" when none). NB_OK or an
- * S3 error (BadDigest, InvalidDigest). */
-int s3_check_body(nb_call *call, const nb_value *in, const void *body, size_t len,
-                  const char **algo, const char **value);
+/* What one pass over a body gives: its MD5 and one checksum. */
+typedef struct s3_sum {
+    unsigned char md5[16]; /* the MD5, raw */
+    const char *ck;        /* the checksum asked for (base64), or NULL */
+} s3_sum;
+/* The sums of a body value (NB_V_BLOB, NB_V_FILE, or NULL for empty),
+ * read once; algo NULL for the MD5 alone. */
+int s3_sum_value(nb_call *call, const nb_value *body, const char *algo, s3_sum *out);
+/* The same over the bytes [off, off + len) of a stored blob. */
+int s3_sum_blob(nb_call *call, const char *blob, int64_t off, int64_t len, const char *algo,
+                s3_sum *out);
+/* Bytes in a body value (NULL: 0). */
+int64_t s3_body_size(const nb_value *body);
+/* "\"<md5 hex>\"" of a sum. */
+const char *s3_etag_of(nb_call *call, const s3_sum *sum);
+/* Checks Content-MD5 and any x-amz-checksum-* of the input against body
+ * in one pass, which also gives its MD5 (*sum); picks the checksum to
+ * keep (*algo, *value: "" when none). NB_OK or an S3 error (BadDigest,
+ * InvalidDigest). */
+int s3_check_body(nb_call *call, const nb_value *in, const nb_value *body, const char **algo,
+                  const char **value, s3_sum *sum);
 /* The member name for an algorithm's checksum: "ChecksumCRC32", ... */
 const char *s3_checksum_member(nb_call *call, const char *algo);
 /* The canonical algorithm name for name (any case), or NULL. */
@@ -107,9 +130,9 @@ const char *s3_crc_final(nb_call *call, s3_crc *s);
 /* ---- s3_object.c ---- */
 
 /* Loads the current (or given) version of key; NB_ENOTFOUND when none or
- * a delete marker is current. with_body loads the bytes. */
+ * a delete marker is current. */
 int s3_object_get(nb_call *call, const char *bucket, const char *key, const char *version,
-                  int with_body, s3_object *o);
+                  s3_object *o);
 /* Number of objects in a bucket (any version). */
 int64_t s3_object_count(nb_call *call, const char *bucket);
 /* Stores o (body and all) as the latest version of its key. */

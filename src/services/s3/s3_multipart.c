@@ -33,6 +33,7 @@
 #include "core/model.h"
 #include "core/value.h"
 #include "s3_int.h"
+#include "store/blob.h"
 #include "store/store.h"
 
 /* AWS: https://docs.aws.amazon.com/AmazonS3/latest/userguide/qfacts.html */
@@ -198,20 +199,32 @@ part_number(nb_call *call, const nb_value *in, int64_t *n)
 
 /* Stores part n of u (replacing an earlier upload of the same number). */
 static int
-store_part(nb_call *call, const upload *u, int64_t n, const char *body, size_t len,
+store_part(nb_call *call, const upload *u, int64_t n, const char *blob, int64_t len,
            const char *etag, const char *ck)
 {
-    nb_stmt *st = nb_sql(call, "INSERT OR REPLACE INTO s3_parts (account, region, upload_id,"
-                               " part_number, body, size, etag, modified, ck_value)"
-                               " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    /* Not INSERT OR REPLACE: its implicit delete fires no trigger (SQLite
+     * lang_conflict.html, unless recursive triggers are on), and the
+     * replaced part's blob must be released. */
+    nb_stmt *st = nb_sql(call, "DELETE FROM s3_parts WHERE upload_id = ? AND part_number = ?");
+    if (!st)
+        return NB_EINTERNAL;
+    nb_bind_text(st, 1, u->id);
+    nb_bind_int(st, 2, n);
+    if (nb_step(st) != NB_DONE)
+        return NB_EINTERNAL;
+    st = nb_sql(call, "INSERT INTO s3_parts (account, region, upload_id, part_number, blob, size,"
+                      " etag, modified, ck_value) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
     if (!st)
         return NB_EINTERNAL;
     nb_bind_text(st, 1, call->account);
     nb_bind_text(st, 2, call->region);
     nb_bind_text(st, 3, u->id);
     nb_bind_int(st, 4, n);
-    nb_bind_blob(st, 5, body, len);
-    nb_bind_int(st, 6, (int64_t)len);
+    if (blob)
+        nb_bind_text(st, 5, blob);
+    else
+        nb_bind_null(st, 5);
+    nb_bind_int(st, 6, len);
     nb_bind_text(st, 7, etag);
     nb_bind_double(st, 8, (double)(int64_t)call->now);
     nb_bind_text(st, 9, ck);
@@ -229,20 +242,23 @@ lower(nb_call *call, const char *s)
 }
 
 /* The part's checksum under the upload's algorithm: the one sent, or
- * computed when none was. */
+ * computed when none was; and its sums. */
 static int
-part_checksum(nb_call *call, const upload *u, const nb_value *in, const char *body, size_t len,
-              const char **ck)
+part_checksum(nb_call *call, const upload *u, const nb_value *in, const nb_value *body,
+              const char **ck, s3_sum *sum)
 {
     const char *algo, *value;
-    int rc = s3_check_body(call, in, body, len, &algo, &value);
+    int rc = s3_check_body(call, in, body, &algo, &value, sum);
     if (rc)
         return rc;
     *ck = value;
     if (!u->ck_algo[0] || !algo[0] || strcmp(algo, u->ck_algo) == 0) {
-        if (u->ck_algo[0] && !algo[0])
-            *ck = s3_checksum(call, u->ck_algo, body, len);
-        return *ck ? NB_OK : NB_ENOMEM;
+        if (u->ck_algo[0] && !algo[0]) {
+            s3_sum again;
+            rc = s3_sum_value(call, body, u->ck_algo, &again);
+            *ck = rc ? NULL : again.ck;
+        }
+        return *ck ? NB_OK : rc ? rc : NB_ENOMEM;
     }
     return invalid_request(call, nb_arena_printf(call->arena,
                                                  "Checksum Type mismatch occurred, expected "
@@ -256,20 +272,23 @@ s3_upload_part(nb_call *call, const nb_value *in, nb_value *out)
     s3_bucket b;
     upload u;
     int64_t n;
-    const char *ck = "";
+    const char *ck = "", *blob = NULL;
     const nb_value *body = nb_get(in, "Body");
-    const char *p = body ? body->u.s.p : "";
-    size_t len = body ? body->u.s.len : 0;
+    int64_t len = s3_body_size(body);
+    s3_sum sum;
     int rc = part_number(call, in, &n);
     rc = rc ? rc : s3_bucket_need(call, nb_get_str(in, "Bucket"), &b);
     rc = rc ? rc : upload_need(call, b.name, nb_get_str(in, "Key"), nb_get_str(in, "UploadId"), &u);
-    rc = rc ? rc : part_checksum(call, &u, in, p, len, &ck);
+    if (!rc && len > S3_PUT_MAX)
+        rc = s3_too_large(call, len, S3_PUT_MAX);
+    rc = rc ? rc : part_checksum(call, &u, in, body, &ck, &sum);
     if (rc)
         return rc;
-    const char *etag = s3_md5_etag(call, p, len);
+    const char *etag = s3_etag_of(call, &sum);
     if (!etag)
         return NB_ENOMEM;
-    if ((rc = store_part(call, &u, n, p, len, etag, ck)))
+    if ((rc = nb_blob_put(call, body, &blob)) ||
+        (rc = store_part(call, &u, n, blob, len, etag, ck)))
         return rc;
     rc = nb_set_str(out, "ETag", etag);
     const char *algo = u.ck_algo[0] ? u.ck_algo : ck[0] ? nb_get_str(in, "ChecksumAlgorithm") : "";
@@ -334,13 +353,26 @@ s3_upload_part_copy(nb_call *call, const nb_value *in, nb_value *out)
     rc = rc ? rc : copy_range(call, nb_get_str(in, "CopySourceRange"), src.size, &from, &to);
     if (rc)
         return rc;
-    const char *p = src.body + from;
-    size_t len = (size_t)(to - from + 1);
-    const char *etag = s3_md5_etag(call, p, len);
-    const char *ck = u.ck_algo[0] ? s3_checksum(call, u.ck_algo, p, len) : "";
+    int64_t len = to - from + 1;
+    s3_sum sum;
+    const char *blob = NULL;
+    if ((rc = s3_sum_blob(call, src.blob, from, len, u.ck_algo[0] ? u.ck_algo : NULL, &sum)))
+        return rc;
+    const char *etag = s3_etag_of(call, &sum);
+    const char *ck = u.ck_algo[0] ? sum.ck : "";
     if (!etag || !ck)
         return NB_ENOMEM;
-    if ((rc = store_part(call, &u, n, p, len, etag, ck)))
+    if (from == 0 && len == src.size) {
+        blob = src.blob; /* the whole source: its blob is shared */
+    } else {
+        nb_blob_writer *w = nb_blob_begin(call);
+        if (!w)
+            return NB_ENOMEM;
+        nb_blob_append(w, src.blob, from, len);
+        if ((rc = nb_blob_finish(w, &blob)))
+            return rc;
+    }
+    if ((rc = store_part(call, &u, n, blob, len, etag, ck)))
         return rc;
     nb_value *r = nb_set_struct(out, "CopyPartResult");
     if (!r || nb_set_str(r, "ETag", etag) ||
@@ -510,10 +542,25 @@ join_part(nb_call *call, const upload *u, const nb_value *cp, int64_t n, int las
     return NB_OK;
 }
 
-/* The object's bytes: the listed parts joined inside SQLite; the others
- * are dropped first. */
+/* The object's bytes: the listed parts joined into one new blob; the
+ * others are dropped first. With FULL_OBJECT checksums, the CRC of the
+ * whole is computed on the way (*crc; else left alone). */
+typedef struct join_ctx {
+    nb_blob_writer *w; /* the object's blob being made */
+    s3_crc crc;        /* the full-object CRC, when asked */
+    int want_crc;      /* asked */
+} join_ctx;
+
 static int
-join_bodies(nb_call *call, const upload *u, const s3_object *o, const nb_value *list)
+crc_piece(void *ud, const void *p, size_t n)
+{
+    s3_crc_update(ud, p, n);
+    return NB_OK;
+}
+
+static int
+join_bodies(nb_call *call, const upload *u, const nb_value *list, const char **blob,
+            const char **crc)
 {
     nb_stmt *st = nb_sql(call, "UPDATE s3_parts SET size = -1 - size WHERE upload_id = ?");
     if (!st)
@@ -535,35 +582,44 @@ join_bodies(nb_call *call, const upload *u, const s3_object *o, const nb_value *
     nb_bind_text(st, 1, u->id);
     if (nb_step(st) != NB_DONE)
         return NB_EINTERNAL;
-    /* SQLite 3.40 has no ORDER BY inside aggregates; group_concat takes
-     * the rows in the order the subquery gives them. */
-    st = nb_sql(call, "UPDATE s3_objects SET body = (SELECT COALESCE(CAST(group_concat(body, x'')"
-                      " AS BLOB), x'') FROM (SELECT body FROM s3_parts WHERE upload_id = ?"
-                      " ORDER BY part_number)) WHERE bucket = ? AND key = ? AND version_id = ?");
-    if (!st)
+    /* The parts' names first: appending runs statements of its own. */
+    if (!(st = nb_sql(call, "SELECT blob, size FROM s3_parts WHERE upload_id = ?"
+                            " ORDER BY part_number")))
         return NB_EINTERNAL;
     nb_bind_text(st, 1, u->id);
-    nb_bind_text(st, 2, u->bucket);
-    nb_bind_text(st, 3, u->key);
-    nb_bind_text(st, 4, o->version_id);
-    return nb_step(st) == NB_DONE ? NB_OK : NB_EINTERNAL;
-}
-
-/* The full-object CRC, read part by part. */
-static const char *
-full_crc(nb_call *call, const upload *u)
-{
-    s3_crc c;
-    s3_crc_init(&c, u->ck_algo);
-    nb_stmt *st = nb_sql(call, "SELECT body FROM s3_parts WHERE upload_id = ?"
-                               " ORDER BY part_number");
-    if (!st)
-        return NULL;
-    nb_bind_text(st, 1, u->id);
+    nb_value *parts = nb_value_list(call->arena);
     int rc;
-    while ((rc = nb_step(st)) == NB_ROW)
-        s3_crc_update(&c, nb_col_blob(st, 0), nb_col_bytes(st, 0));
-    return rc == NB_DONE ? s3_crc_final(call, &c) : NULL;
+    while (parts && (rc = nb_step(st)) == NB_ROW) {
+        nb_value *e = nb_list_add_struct(parts);
+        if (!e || nb_set_str(e, "Blob", nb_col_text(st, 0)) ||
+            nb_set_int(e, "Size", nb_col_int(st, 1)))
+            return NB_ENOMEM;
+    }
+    if (!parts || rc != NB_DONE)
+        return parts ? NB_EINTERNAL : NB_ENOMEM;
+    join_ctx j = {nb_blob_begin(call), {0}, crc != NULL};
+    if (!j.w)
+        return NB_ENOMEM;
+    if (crc)
+        s3_crc_init(&j.crc, u->ck_algo);
+    rc = NB_OK;
+    for (const nb_value *e = nb_first(parts); e && !rc; e = e->next) {
+        const char *name = nb_get_str(e, "Blob");
+        int64_t size = nb_get_int(e, "Size", 0);
+        if (!name[0])
+            continue;
+        rc = nb_blob_append(j.w, name, 0, size);
+        if (!rc && crc)
+            rc = nb_blob_each(call, name, 0, size, crc_piece, &j.crc);
+    }
+    if (rc) {
+        const char *ignored;
+        nb_blob_finish(j.w, &ignored);
+        return rc;
+    }
+    if (crc && !(*crc = s3_crc_final(call, &j.crc)))
+        return NB_ENOMEM;
+    return nb_blob_finish(j.w, blob);
 }
 
 static int
@@ -632,12 +688,11 @@ s3_complete_multipart_upload(nb_call *call, const nb_value *in, nb_value *out)
     for (const nb_value *cp = nb_first(list); cp; cp = cp->next)
         if ((rc = join_part(call, &u, cp, nb_get_int(cp, "PartNumber", 0), cp->next == NULL, &j)))
             return rc;
-    int exists = s3_object_get(call, b.name, u.key, NULL, 0, &cur) == NB_OK;
+    int exists = s3_object_get(call, b.name, u.key, NULL, &cur) == NB_OK;
     if ((rc = complete_checks(call, in, &u, &j, &cur, exists)))
         return rc;
     const char *md5 = s3_md5_etag(call, j.md5s, 16 * j.n);
     o.key = u.key;
-    o.body = NULL;
     o.size = j.size;
     o.etag =
         md5 ? nb_arena_printf(call->arena, "%.*s-%zu\"", (int)strlen(md5) - 1, md5, j.n) : NULL;
@@ -656,20 +711,10 @@ s3_complete_multipart_upload(nb_call *call, const nb_value *in, nb_value *out)
     }
     if (!o.etag || !o.version_id || !o.parts || !o.ck_value)
         return NB_ENOMEM;
-    if ((rc = s3_store_object(call, &b, &o)) || (rc = join_bodies(call, &u, &o, list)))
+    int full = u.ck_algo[0] && strcmp(u.ck_type, "FULL_OBJECT") == 0;
+    if ((rc = join_bodies(call, &u, list, &o.blob, full ? &o.ck_value : NULL)) ||
+        (rc = s3_store_object(call, &b, &o)))
         return rc;
-    if (u.ck_algo[0] && strcmp(u.ck_type, "FULL_OBJECT") == 0) {
-        nb_stmt *st = nb_sql(call, "UPDATE s3_objects SET ck_value = ? WHERE bucket = ?"
-                                   " AND key = ? AND version_id = ?");
-        if (!(o.ck_value = full_crc(call, &u)) || !st)
-            return NB_EINTERNAL;
-        nb_bind_text(st, 1, o.ck_value);
-        nb_bind_text(st, 2, b.name);
-        nb_bind_text(st, 3, u.key);
-        nb_bind_text(st, 4, o.version_id);
-        if (nb_step(st) != NB_DONE)
-            return NB_EINTERNAL;
-    }
     if ((rc = drop_upload(call, u.id)))
         return rc;
     rc = nb_set_str(out, "Location", location(call, &u));

@@ -30,6 +30,7 @@
 #include "core/timefmt.h"
 #include "core/value.h"
 #include "s3_int.h"
+#include "store/blob.h"
 #include "store/store.h"
 
 /* Input members kept with an object and answered on GET and HEAD. */
@@ -59,15 +60,14 @@ col_dup(nb_call *call, nb_stmt *st, int i)
 }
 
 int
-s3_object_get(nb_call *call, const char *bucket, const char *key, const char *version,
-              int with_body, s3_object *o)
+s3_object_get(nb_call *call, const char *bucket, const char *key, const char *version, s3_object *o)
 {
     nb_stmt *st =
         version ? nb_sql(call, "SELECT version_id, delete_marker, size, etag, modified, attrs,"
-                               " ck_algo, ck_value, body, ck_type, parts, tags, acl"
+                               " ck_algo, ck_value, blob, ck_type, parts, tags, acl"
                                " FROM s3_objects WHERE bucket = ? AND key = ? AND version_id = ?")
                 : nb_sql(call, "SELECT version_id, delete_marker, size, etag, modified, attrs,"
-                               " ck_algo, ck_value, body, ck_type, parts, tags, acl"
+                               " ck_algo, ck_value, blob, ck_type, parts, tags, acl"
                                " FROM s3_objects WHERE bucket = ? AND key = ? AND latest = 1");
     if (!st)
         return NB_EINTERNAL;
@@ -92,16 +92,8 @@ s3_object_get(nb_call *call, const char *bucket, const char *key, const char *ve
     o->parts = col_dup(call, st, 10);
     o->tags = col_dup(call, st, 11);
     o->acl = col_dup(call, st, 12);
-    if (with_body && !o->delete_marker) {
-        size_t n = nb_col_bytes(st, 8);
-        char *b = nb_arena_alloc(call->arena, n + 1);
-        if (!b)
-            return NB_ENOMEM;
-        if (n)
-            memcpy(b, nb_col_blob(st, 8), n);
-        b[n] = '\0';
-        o->body = b;
-    }
+    if (!nb_col_is_null(st, 8) && !(o->blob = col_dup(call, st, 8)))
+        return NB_ENOMEM;
     if (!o->key || !o->version_id || !o->etag || !o->attrs || !o->ck_algo || !o->ck_value ||
         !o->ck_type || !o->parts || !o->tags || !o->acl)
         return NB_ENOMEM;
@@ -139,7 +131,7 @@ s3_store_object(nb_call *call, const s3_bucket *b, const s3_object *o)
     if (rc)
         return rc;
     nb_stmt *st = nb_sql(call, "INSERT INTO s3_objects (account, region, bucket, key, version_id,"
-                               " latest, delete_marker, body, size, etag, modified, attrs,"
+                               " latest, delete_marker, blob, size, etag, modified, attrs,"
                                " ck_algo, ck_value, ck_type, parts, tags, acl) VALUES (?, ?, ?,"
                                " ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     if (!st)
@@ -150,7 +142,10 @@ s3_store_object(nb_call *call, const s3_bucket *b, const s3_object *o)
     nb_bind_text(st, 4, o->key);
     nb_bind_text(st, 5, o->version_id);
     nb_bind_int(st, 6, o->delete_marker);
-    nb_bind_blob(st, 7, o->body ? o->body : "", o->body ? (size_t)o->size : 0);
+    if (o->blob)
+        nb_bind_text(st, 7, o->blob);
+    else
+        nb_bind_null(st, 7);
     nb_bind_int(st, 8, o->size);
     nb_bind_text(st, 9, o->etag);
     nb_bind_double(st, 10, o->modified);
@@ -263,28 +258,30 @@ s3_put_object(nb_call *call, const nb_value *in, nb_value *out)
     if ((rc = s3_bucket_need(call, nb_get_str(in, "Bucket"), &b)))
         return rc;
     const nb_value *body = nb_get(in, "Body");
+    s3_sum sum;
     o.key = nb_get_str(in, "Key");
-    o.body = body ? body->u.s.p : "";
-    o.size = body ? (int64_t)body->u.s.len : 0;
-    if ((rc = s3_check_body(call, in, o.body, (size_t)o.size, &o.ck_algo, &o.ck_value)))
+    o.size = s3_body_size(body);
+    if (o.size > S3_PUT_MAX)
+        return s3_too_large(call, o.size, S3_PUT_MAX);
+    if ((rc = s3_check_body(call, in, body, &o.ck_algo, &o.ck_value, &sum)))
         return rc;
     if ((rc = s3_acl_from_request(call, in, &b, &o.acl)))
         return rc;
     /* AWS: conditional writes (If-None-Match "*", If-Match <etag>). */
-    int exists = s3_object_get(call, b.name, o.key, NULL, 0, &cur) == NB_OK;
+    int exists = s3_object_get(call, b.name, o.key, NULL, &cur) == NB_OK;
     if (nb_get_str(in, "IfNoneMatch") && exists)
         return s3_precondition(call, "If-None-Match");
     if (nb_get_str(in, "IfMatch") && (!exists || !s3_etag_in(nb_get_str(in, "IfMatch"), cur.etag)))
         return exists ? s3_precondition(call, "If-Match")
                       : s3_fail(call, 404, "NoSuchKey", "The specified key does not exist.", "Key",
                                 o.key);
-    o.etag = s3_md5_etag(call, o.body, (size_t)o.size);
+    o.etag = s3_etag_of(call, &sum);
     o.version_id = s3_write_version(call, &b);
     o.modified = (double)(int64_t)call->now;
     o.attrs = s3_attrs_of(call, in);
     if (!o.etag || !o.version_id || !o.attrs)
         return NB_ENOMEM;
-    if ((rc = s3_store_object(call, &b, &o)))
+    if ((rc = nb_blob_put(call, body, &o.blob)) || (rc = s3_store_object(call, &b, &o)))
         return rc;
     rc = nb_set_str(out, "ETag", o.etag);
     if (!rc && strcmp(o.version_id, "null") != 0)
@@ -456,7 +453,7 @@ read_object(nb_call *call, const nb_value *in, nb_value *out, int head)
     if (rc)
         return rc;
     o.delete_marker = 0;
-    rc = s3_object_get(call, b.name, nb_get_str(in, "Key"), nb_get_str(in, "VersionId"), !head, &o);
+    rc = s3_object_get(call, b.name, nb_get_str(in, "Key"), nb_get_str(in, "VersionId"), &o);
     if (rc == NB_ENOTFOUND || (rc == NB_OK && o.delete_marker))
         return s3_missing(call, nb_get_str(in, "Key"), nb_get_str(in, "VersionId"), &o);
     if (rc)
@@ -519,8 +516,10 @@ read_object(nb_call *call, const nb_value *in, nb_value *out, int head)
         rc = nb_set_str(out, s3_checksum_member(call, o.ck_algo), part_ck ? part_ck : o.ck_value);
         rc = rc ? rc : nb_set_str(out, "ChecksumType", o.ck_type[0] ? o.ck_type : "FULL_OBJECT");
     }
-    if (!rc && !head)
-        rc = nb_set_blob(out, "Body", o.body + from, (size_t)len);
+    if (!rc && !head) {
+        nb_value *bv = nb_blob_value(call, o.blob, from, len);
+        rc = bv ? nb_value_put(out, "Body", 4, bv) : NB_EINTERNAL;
+    }
     return rc;
 }
 
@@ -557,7 +556,7 @@ delete_one(nb_call *call, const s3_bucket *b, const char *key, const char *versi
     s3_object o;
     memset(d, 0, sizeof(*d));
     if (version) {
-        int rc = s3_object_get(call, b->name, key, version, 0, &o);
+        int rc = s3_object_get(call, b->name, key, version, &o);
         if (rc == NB_ENOTFOUND)
             return NB_OK; /* AWS: deleting a missing version succeeds */
         rc = rc ? rc
@@ -677,7 +676,7 @@ s3_copy_load(nb_call *call, const nb_value *in, s3_object *src, const char **buc
     rc = rc ? rc : s3_bucket_need(call, sbucket, &sb);
     if (rc)
         return rc;
-    rc = s3_object_get(call, sb.name, skey, sver, 1, src);
+    rc = s3_object_get(call, sb.name, skey, sver, src);
     if (rc == NB_ENOTFOUND || (rc == NB_OK && src->delete_marker))
         return sver && rc == NB_OK ? s3_fail(call, 400, "InvalidRequest",
                                              "The source of a copy request may not specifically "
@@ -721,11 +720,15 @@ s3_copy_object(nb_call *call, const nb_value *in, nb_value *out)
     if (replace)
         o.attrs = s3_attrs_of(call, in);
     if (o.parts[0]) { /* AWS: a copy is one part: its ETag is the MD5 of its bytes */
+        s3_sum sum;
+        int composite = strcmp(o.ck_type, "COMPOSITE") == 0;
+        if ((rc = s3_sum_blob(call, o.blob, 0, o.size, composite ? o.ck_algo : NULL, &sum)))
+            return rc;
         o.parts = "";
-        o.etag = s3_md5_etag(call, o.body, (size_t)o.size);
-        if (strcmp(o.ck_type, "COMPOSITE") == 0) {
+        o.etag = s3_etag_of(call, &sum);
+        if (composite) {
             o.ck_type = "FULL_OBJECT";
-            o.ck_value = s3_checksum(call, o.ck_algo, o.body, (size_t)o.size);
+            o.ck_value = sum.ck;
         }
     }
     if (!o.version_id || !o.attrs || !o.etag || !o.ck_value)
@@ -810,7 +813,7 @@ s3_get_object_attributes(nb_call *call, const nb_value *in, nb_value *out)
     if (rc)
         return rc;
     o.delete_marker = 0;
-    rc = s3_object_get(call, b.name, key, vid, 0, &o);
+    rc = s3_object_get(call, b.name, key, vid, &o);
     if (rc == NB_ENOTFOUND || (!rc && o.delete_marker))
         return s3_missing(call, key, vid, &o);
     if (rc)

@@ -131,7 +131,7 @@ target(nb_call *call, const nb_value *in, s3_object *o)
     if (rc)
         return rc;
     o->delete_marker = 0;
-    rc = s3_object_get(call, b.name, key, vid, 0, o);
+    rc = s3_object_get(call, b.name, key, vid, o);
     if (rc == NB_ENOTFOUND || (!rc && o->delete_marker))
         return s3_missing(call, key, vid, o);
     return rc;

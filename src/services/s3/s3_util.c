@@ -242,3 +242,18 @@ s3_token_read(nb_call *call, const char *token)
     d[len] = '\0';
     return d;
 }
+
+/* AWS: ErrorResponses.html: EntityTooLarge, 400, "Your proposed upload
+ * exceeds the maximum allowed object size.", with ProposedSize and
+ * MaxSizeAllowed. */
+int
+s3_too_large(nb_call *call, int64_t size, int64_t max)
+{
+    char a[24], b[24];
+    snprintf(a, sizeof(a), "%lld", (long long)size);
+    snprintf(b, sizeof(b), "%lld", (long long)max);
+    int rc =
+        s3_fail(call, 400, "EntityTooLarge",
+                "Your proposed upload exceeds the maximum allowed object size.", "ProposedSize", a);
+    return rc == NB_EAWS && nb_set_str(call->err_fields, "MaxSizeAllowed", b) ? NB_ENOMEM : rc;
+}

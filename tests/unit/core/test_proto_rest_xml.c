@@ -160,43 +160,22 @@ test_decode_xml_features(void)
     fake_call_free(c);
 }
 
-/* SigV4 streaming bodies, in the form of the S3 API reference
- * (sigv4-streaming.html: "<hex size>;chunk-signature=<sig>\r\n<data>\r\n",
- * then a 0-size chunk; sigv4-streaming-trailers.html: unsigned chunks
- * and a trailing checksum header). */
+/* An aws-chunked body is decoded by the server as it arrives (its
+ * decoder: test_chunked.c); one whose coding broke reaches the codec
+ * marked, and S3's answer is IncompleteBody. */
 static void
 test_chunked(void)
 {
     nb_call *c = fake_call_new(M);
     nb_value *in;
-    const char *h1[] = {"x-amz-content-sha256: STREAMING-AWS4-HMAC-SHA256-PAYLOAD",
-                        "content-encoding: aws-chunked", "x-amz-decoded-content-length: 11", NULL};
-    int rc = run(c, "PUT", "/bkt/k", h1,
-                 "6;chunk-signature=ad80c730a21e5b8d04586a2213dd63b9a0e99e0e2307b0ade35a65485a28"
-                 "8648\r\nhello \r\n5;chunk-signature=0055627c9e194cb4542bae2aa5492e3c1575bbb81b"
-                 "612b7d234b86a503ef5497\r\nworld\r\n0;chunk-signature=b6c6ea8a5354eaf15b3cb7646744"
-                 "f4275b71ea724fed81ceb9323e279d449df9\r\n\r\n",
-                 &in);
-    t_inteq(rc, NB_OK, "signed chunked upload decodes");
-    const nb_value *b = nb_get(in, "Body");
-    t_ok(b && b->u.s.len == 11 && memcmp(b->u.s.p, "hello world", 11) == 0,
-         "chunks joined, signatures dropped");
-
-    const char *h2[] = {"x-amz-content-sha256: STREAMING-UNSIGNED-PAYLOAD-TRAILER",
-                        "x-amz-trailer: x-amz-checksum-crc32", NULL};
-    rc = run(c, "PUT", "/bkt/k", h2,
-             "A\r\n0123456789\r\n0\r\nx-amz-checksum-crc32:rfMpfg==\r\n\r\n", &in);
-    b = nb_get(in, "Body");
-    t_ok(rc == NB_OK && b && b->u.s.len == 10 && memcmp(b->u.s.p, "0123456789", 10) == 0,
-         "unsigned chunks with a trailer");
-
-    rc = run(c, "PUT", "/bkt/k", h2, "A\r\n01234\r\n0\r\n\r\n", &in);
-    t_inteq(rc, NB_EAWS, "short chunk refused");
+    mkreq(c, "PUT", "/bkt/k", NULL, "hello");
+    c->err_code = NULL;
+    req.body_bad = 1;
+    int rc = P->resolve(c, M, &req, &c->op);
+    rc = rc ? rc : P->decode(c, &req, &in);
+    t_inteq(rc, NB_EAWS, "a broken aws-chunked body is refused");
     t_streq(c->err_code, "IncompleteBody", "IncompleteBody");
-    rc = run(c, "PUT", "/bkt/k", h1, "zz\r\nhello\r\n", &in);
-    t_inteq(rc, NB_EAWS, "bad chunk size refused");
-    rc = run(c, "PUT", "/bkt/k", h1, "5\r\nhello\r\n0\r\n\r\n", &in);
-    t_inteq(rc, NB_EAWS, "decoded length must match x-amz-decoded-content-length");
+    t_inteq(c->err_status, 400, "400");
     fake_call_free(c);
 }
 

@@ -263,6 +263,11 @@ main(void)
         snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
         unlink(path);
     }
+    char blobs[128];
+    snprintf(blobs, sizeof(blobs), "%s/blobs/tmp", dir);
+    rmdir(blobs); /* the store's blob folder (store/blob.c), empty here */
+    snprintf(blobs, sizeof(blobs), "%s/blobs", dir);
+    rmdir(blobs);
     t_ok(rmdir(dir) == 0, "folder removed");
     return t_done();
 }

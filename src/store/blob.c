@@ -1,0 +1,533 @@
+/*
+ * blob.c: the store's bodies (blob.h). Small blobs are rows of nb_blobs
+ * (data not NULL); a larger one is a file named after the blob in the
+ * blob folder, and its row has data NULL. refs counts the service rows
+ * that name the blob; it is kept by the services' triggers through the
+ * SQL in their triggers (an UPDATE of refs: see S3's schema).
+ *
+ * One transaction is open at a time (store.c), so this file keeps two
+ * lists for it: the blobs it made (their files are unlinked if it rolls
+ * back) and the files to unlink once its COMMIT is through. Before the
+ * COMMIT, the blobs at zero references (a partial index holds just them)
+ * are deleted, and their files unlinked after it, never before, so that a
+ * crash in between leaves a file too many, removed at the next start, and
+ * never a row naming a missing file.
+ *
+ * With --data-dir a new file is fsync'ed, and the folder once per
+ * transaction, before the COMMIT that names it.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "blob.h"
+#include "core/arena.h"
+#include "core/call.h"
+#include "core/file.h"
+#include "core/ids.h"
+#include "core/log.h"
+#include "core/mem.h"
+#include "core/value.h"
+#include "store.h"
+
+typedef struct name_list {
+    char **v;   /* malloc'ed names */
+    size_t n;   /* used */
+    size_t cap; /* allocated */
+} name_list;
+
+static struct {
+    sqlite3 *db;           /* the store's connection */
+    char *dir;             /* the blob folder (malloc'ed), or NULL when closed */
+    int durable;           /* on disk: fsync files and the folder */
+    int temporary;         /* dir was made for this process: removed at close */
+    name_list made;        /* blobs made by the open transaction */
+    name_list doomed;      /* files to unlink once the COMMIT is through */
+    sqlite3_stmt *free_st; /* SQL_FREE, prepared once */
+    int dir_dirty;         /* a file was made: fsync the folder before COMMIT */
+} B;
+
+static const char schema[] = "CREATE TABLE IF NOT EXISTS nb_blobs("
+                             " name TEXT PRIMARY KEY,"
+                             " size INTEGER NOT NULL,"
+                             " refs INTEGER NOT NULL DEFAULT 0,"
+                             " data BLOB);"
+                             "CREATE INDEX IF NOT EXISTS nb_blobs_free ON nb_blobs (name)"
+                             " WHERE refs <= 0;";
+
+static int
+list_add(name_list *l, const char *name)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 16;
+        char **v = nb_realloc(l->v, cap * sizeof(*v));
+        if (!v)
+            return NB_ENOMEM;
+        l->v = v;
+        l->cap = cap;
+    }
+    if (!(l->v[l->n] = nb_strdup(name)))
+        return NB_ENOMEM;
+    l->n++;
+    return NB_OK;
+}
+
+static void
+list_clear(name_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        nb_free(l->v[i]);
+    l->n = 0;
+}
+
+static void
+list_free(name_list *l)
+{
+    list_clear(l);
+    nb_free(l->v);
+    memset(l, 0, sizeof(*l));
+}
+
+/* <dir>/<name> in buf. */
+static int
+path_of(char *buf, size_t n, const char *name)
+{
+    int w = snprintf(buf, n, "%s/%s", B.dir, name);
+    return w < 0 || (size_t)w >= n ? NB_EINVAL : NB_OK;
+}
+
+/* ---- statements run outside nb_sql (SQL functions, commit hooks) ---- */
+
+/* Runs sql with one text parameter; returns the first column of the first
+ * row through *out (when out is not NULL; -1 when no row). */
+static int
+run1(const char *sql, const char *name, int64_t *out)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v3(B.db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+    if (rc != SQLITE_OK) {
+        nb_error("blob: %s: %s", sql, sqlite3_errmsg(B.db));
+        return NB_EIO;
+    }
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (out)
+        *out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+    int ok = rc == SQLITE_ROW || rc == SQLITE_DONE;
+    if (!ok)
+        nb_error("blob: %s: %s", sql, sqlite3_errmsg(B.db));
+    sqlite3_finalize(st);
+    return ok ? NB_OK : NB_EIO;
+}
+
+/* Blobs no row names: those the transaction made and did not use, and
+ * those whose last row it deleted (the partial index holds only them). */
+static const char SQL_FREE[] = "SELECT name, data IS NULL FROM nb_blobs WHERE refs <= 0";
+
+int
+nb_blob_precommit(void)
+{
+    int rc = NB_OK;
+    if (!B.free_st &&
+        sqlite3_prepare_v3(B.db, SQL_FREE, -1, SQLITE_PREPARE_PERSISTENT, &B.free_st, NULL)) {
+        nb_error("blob: %s: %s", SQL_FREE, sqlite3_errmsg(B.db));
+        return NB_EIO;
+    }
+    int src, found = 0;
+    while ((src = sqlite3_step(B.free_st)) == SQLITE_ROW && !rc) {
+        const char *name = (const char *)sqlite3_column_text(B.free_st, 0);
+        found = 1;
+        if (name && sqlite3_column_int(B.free_st, 1))
+            rc = list_add(&B.doomed, name);
+    }
+    sqlite3_reset(B.free_st);
+    if (!rc && src != SQLITE_DONE && src != SQLITE_ROW) {
+        nb_error("blob: %s: %s", SQL_FREE, sqlite3_errmsg(B.db));
+        rc = NB_EIO;
+    }
+    if (!rc && found)
+        rc = run1("DELETE FROM nb_blobs WHERE refs <= 0", "", NULL);
+    if (!rc && B.dir_dirty && B.durable) {
+        int fd = open(B.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0 || fsync(fd) != 0) {
+            nb_error("blob: cannot sync %s: %s", B.dir, strerror(errno));
+            rc = NB_EIO;
+        }
+        if (fd >= 0)
+            close(fd);
+    }
+    return rc;
+}
+
+static void
+unlink_name(const char *name)
+{
+    char p[4096];
+    if (!path_of(p, sizeof(p), name) && unlink(p) != 0 && errno != ENOENT)
+        nb_warn("blob: cannot remove %s: %s", p, strerror(errno));
+}
+
+void
+nb_blob_txn_end(int committed)
+{
+    name_list *gone = committed ? &B.doomed : &B.made;
+    for (size_t i = 0; i < gone->n; i++)
+        unlink_name(gone->v[i]);
+    list_clear(&B.made);
+    list_clear(&B.doomed);
+    B.dir_dirty = 0;
+}
+
+/* ---- the folder ------------------------------------------------------ */
+
+static int
+mkdir_ok(const char *p)
+{
+    if (mkdir(p, 0700) == 0 || errno == EEXIST)
+        return NB_OK;
+    nb_error("blob: cannot make %s: %s", p, strerror(errno));
+    return NB_EIO;
+}
+
+/* Removes every file of folder p (not sub-folders) for which keep() says
+ * no (keep NULL: all). */
+static void
+sweep(const char *p, int (*keep)(const char *name))
+{
+    DIR *d = opendir(p);
+    if (!d)
+        return;
+    char f[4096];
+    for (struct dirent *e; (e = readdir(d));) {
+        if (e->d_name[0] == '.' || (keep && keep(e->d_name)))
+            continue;
+        if (snprintf(f, sizeof(f), "%s/%s", p, e->d_name) < (int)sizeof(f))
+            unlink(f);
+    }
+    closedir(d);
+}
+
+static int
+known(const char *name)
+{
+    int64_t found = -1;
+    return strcmp(name, "tmp") == 0 ||
+           (!run1("SELECT refs FROM nb_blobs WHERE name = ? AND data IS NULL", name, &found) &&
+            found > 0);
+}
+
+int
+nb_blob_open(void *sqlite_db, const char *dir)
+{
+    char p[4096];
+    B.db = sqlite_db;
+    if (dir) {
+        if (snprintf(p, sizeof(p), "%s/blobs", dir) >= (int)sizeof(p))
+            return NB_EINVAL;
+        if (mkdir_ok(p))
+            return NB_EIO;
+    } else {
+        const char *t = getenv("TMPDIR");
+        if (snprintf(p, sizeof(p), "%s/nimbus-blobs-XXXXXX", t && *t ? t : "/tmp") >=
+                (int)sizeof(p) ||
+            !mkdtemp(p)) {
+            nb_error("blob: cannot make a temporary folder: %s", strerror(errno));
+            return NB_EIO;
+        }
+    }
+    if (!(B.dir = nb_strdup(p)))
+        return NB_ENOMEM;
+    B.durable = dir != NULL;
+    B.temporary = dir == NULL;
+    if (snprintf(p, sizeof(p), "%s/tmp", B.dir) >= (int)sizeof(p) || mkdir_ok(p))
+        return NB_EIO;
+    if (nb_store_exec(schema))
+        return NB_EIO;
+    /* What a crash left: spool files, files no committed row names. */
+    sweep(p, NULL);
+    if (B.durable) {
+        run1("DELETE FROM nb_blobs WHERE refs <= 0", "", NULL);
+        sweep(B.dir, known);
+    }
+    return NB_OK;
+}
+
+void
+nb_blob_close(void)
+{
+    list_free(&B.made);
+    list_free(&B.doomed);
+    sqlite3_finalize(B.free_st);
+    B.free_st = NULL;
+    if (!B.dir)
+        return;
+    if (B.temporary) {
+        char p[4096];
+        snprintf(p, sizeof(p), "%s/tmp", B.dir);
+        sweep(p, NULL);
+        rmdir(p);
+        sweep(B.dir, NULL);
+        rmdir(B.dir);
+    }
+    nb_free(B.dir);
+    B.dir = NULL;
+}
+
+int
+nb_blob_spool_open(char **path)
+{
+    char p[4096];
+    if (!B.dir || snprintf(p, sizeof(p), "%s/tmp/spool-XXXXXX", B.dir) >= (int)sizeof(p))
+        return -1;
+    int fd = mkostemp(p, O_CLOEXEC);
+    if (fd < 0) {
+        nb_error("blob: cannot make a spool file in %s/tmp: %s", B.dir, strerror(errno));
+        return -1;
+    }
+    if (!(*path = nb_strdup(p))) {
+        close(fd);
+        unlink(p);
+        return -1;
+    }
+    return fd;
+}
+
+/* ---- making blobs ---------------------------------------------------- */
+
+struct nb_blob_writer {
+    nb_call *call;    /* whose transaction */
+    char *mem;        /* bytes so far while they fit a row (malloc'ed) */
+    size_t len;       /* bytes so far */
+    int fd;           /* the file once they do not, else -1 */
+    const char *name; /* the blob's name (arena) */
+    char path[4096];  /* the file's path */
+    int rc;           /* first error */
+};
+
+nb_blob_writer *
+nb_blob_begin(nb_call *call)
+{
+    nb_blob_writer *w = nb_calloc(1, sizeof(*w));
+    if (!w)
+        return NULL;
+    w->call = call;
+    w->fd = -1;
+    return w;
+}
+
+/* Moves the bytes so far into a new file. */
+static int
+to_file(nb_blob_writer *w)
+{
+    const char *u = nb_call_uuid(w->call);
+    if (!u || !(w->name = nb_arena_strdup(w->call->arena, u)) ||
+        path_of(w->path, sizeof(w->path), w->name))
+        return NB_ENOMEM;
+    w->fd = open(w->path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (w->fd < 0) {
+        nb_error("blob: cannot make %s: %s", w->path, strerror(errno));
+        return NB_EIO;
+    }
+    for (size_t off = 0; off < w->len;) {
+        ssize_t n = write(w->fd, w->mem + off, w->len - off);
+        if (n <= 0) {
+            nb_error("blob: cannot write %s: %s", w->path, strerror(errno));
+            return NB_EIO;
+        }
+        off += (size_t)n;
+    }
+    nb_free(w->mem);
+    w->mem = NULL;
+    return NB_OK;
+}
+
+static int
+append_mem(void *ud, const void *p, size_t n)
+{
+    nb_blob_writer *w = ud;
+    if (w->rc || !n)
+        return w->rc;
+    if (w->fd < 0 && w->len + n <= NB_BLOB_INLINE) {
+        char *m = nb_realloc(w->mem, w->len + n);
+        if (!m)
+            return w->rc = NB_ENOMEM;
+        memcpy(m + w->len, p, n);
+        w->mem = m;
+        w->len += n;
+        return NB_OK;
+    }
+    if (w->fd < 0 && (w->rc = to_file(w)))
+        return w->rc;
+    for (size_t off = 0; off < n;) {
+        ssize_t k = write(w->fd, (const char *)p + off, n - off);
+        if (k <= 0) {
+            nb_error("blob: cannot write %s: %s", w->path, strerror(errno));
+            return w->rc = NB_EIO;
+        }
+        off += (size_t)k;
+    }
+    w->len += n;
+    return NB_OK;
+}
+
+int
+nb_blob_each(nb_call *call, const char *name, int64_t off, int64_t len,
+             int (*fn)(void *ud, const void *p, size_t n), void *ud)
+{
+    if (!name || len <= 0)
+        return NB_OK;
+    nb_stmt *st = nb_sql(call, "SELECT data IS NULL, data, size FROM nb_blobs WHERE name = ?");
+    if (!st)
+        return NB_EINTERNAL;
+    nb_bind_text(st, 1, name);
+    if (nb_step(st) != NB_ROW) {
+        nb_error("blob: %s is missing", name);
+        return NB_EINTERNAL;
+    }
+    if (off < 0 || off + len > nb_col_int(st, 2))
+        return NB_EINVAL;
+    if (!nb_col_int(st, 0)) {
+        /* copy first: fn may run statements of its own */
+        char *p = nb_arena_alloc(call->arena, (size_t)len);
+        if (!p)
+            return NB_ENOMEM;
+        memcpy(p, (const char *)nb_col_blob(st, 1) + off, (size_t)len);
+        return fn(ud, p, (size_t)len);
+    }
+    char path[4096];
+    return path_of(path, sizeof(path), name) ? NB_EINVAL : nb_file_each(path, off, len, fn, ud);
+}
+
+int
+nb_blob_append(nb_blob_writer *w, const char *name, int64_t off, int64_t len)
+{
+    if (!w->rc)
+        w->rc = nb_blob_each(w->call, name, off, len, append_mem, w);
+    return w->rc;
+}
+
+/* Records a new blob in the call's transaction. */
+static int
+record(nb_call *call, const char *name, int64_t size, const void *data)
+{
+    nb_stmt *st = nb_sql(call, "INSERT INTO nb_blobs (name, size, data) VALUES (?, ?, ?)");
+    if (!st)
+        return NB_EINTERNAL;
+    nb_bind_text(st, 1, name);
+    nb_bind_int(st, 2, size);
+    if (data)
+        nb_bind_blob(st, 3, data, (size_t)size);
+    if (nb_step(st) != NB_DONE)
+        return NB_EINTERNAL;
+    return list_add(&B.made, name);
+}
+
+int
+nb_blob_finish(nb_blob_writer *w, const char **name)
+{
+    int rc = w->rc;
+    *name = NULL;
+    if (!rc && w->fd >= 0 && B.durable && fsync(w->fd) != 0) {
+        nb_error("blob: cannot sync %s: %s", w->path, strerror(errno));
+        rc = NB_EIO;
+    }
+    if (w->fd >= 0 && close(w->fd) != 0 && !rc)
+        rc = NB_EIO;
+    if (!rc && w->fd >= 0) {
+        rc = record(w->call, w->name, (int64_t)w->len, NULL);
+        B.dir_dirty = 1;
+        *name = w->name;
+    } else if (!rc && w->len) {
+        const char *u = nb_call_uuid(w->call);
+        *name = u ? nb_arena_strdup(w->call->arena, u) : NULL;
+        rc = *name ? record(w->call, *name, (int64_t)w->len, w->mem) : NB_ENOMEM;
+    }
+    if (rc && w->fd >= 0)
+        unlink(w->path);
+    nb_free(w->mem);
+    nb_free(w);
+    return rc;
+}
+
+/* A whole spool file becomes a blob by a hard link: no copy. */
+static int
+adopt(nb_call *call, const char *spool, int64_t len, const char **name)
+{
+    char p[4096];
+    const char *u = nb_call_uuid(call);
+    if (!u || !(*name = nb_arena_strdup(call->arena, u)) || path_of(p, sizeof(p), *name))
+        return NB_ENOMEM;
+    if (link(spool, p) != 0) {
+        nb_error("blob: cannot link %s to %s: %s", spool, p, strerror(errno));
+        return NB_EIO;
+    }
+    if (B.durable) {
+        int fd = open(p, O_RDONLY | O_CLOEXEC);
+        int bad = fd < 0 || fsync(fd) != 0;
+        if (fd >= 0)
+            close(fd);
+        if (bad) {
+            nb_error("blob: cannot sync %s: %s", p, strerror(errno));
+            unlink(p);
+            return NB_EIO;
+        }
+    }
+    B.dir_dirty = 1;
+    int rc = record(call, *name, len, NULL);
+    if (rc)
+        unlink(p);
+    return rc;
+}
+
+int
+nb_blob_put(nb_call *call, const nb_value *v, const char **name)
+{
+    *name = NULL;
+    if (v && v->type == NB_V_FILE) {
+        struct stat sb;
+        if (v->u.f.len > (int64_t)NB_BLOB_INLINE && v->u.f.off == 0 &&
+            stat(v->u.f.path, &sb) == 0 && sb.st_size == v->u.f.len)
+            return adopt(call, v->u.f.path, v->u.f.len, name);
+        nb_blob_writer *w = nb_blob_begin(call);
+        if (!w)
+            return NB_ENOMEM;
+        w->rc = nb_file_each(v->u.f.path, v->u.f.off, v->u.f.len, append_mem, w);
+        return nb_blob_finish(w, name);
+    }
+    if (!v || (v->type != NB_V_BLOB && v->type != NB_V_STR) || !v->u.s.len)
+        return NB_OK;
+    nb_blob_writer *w = nb_blob_begin(call);
+    if (!w)
+        return NB_ENOMEM;
+    append_mem(w, v->u.s.p, v->u.s.len);
+    return nb_blob_finish(w, name);
+}
+
+nb_value *
+nb_blob_value(nb_call *call, const char *name, int64_t off, int64_t len)
+{
+    if (!name || len <= 0)
+        return nb_value_blob(call->arena, "", 0);
+    nb_stmt *st = nb_sql(call, "SELECT data IS NULL, substr(data, ?, ?), size FROM nb_blobs"
+                               " WHERE name = ?");
+    if (!st)
+        return NULL;
+    nb_bind_int(st, 1, off + 1);
+    nb_bind_int(st, 2, len);
+    nb_bind_text(st, 3, name);
+    if (nb_step(st) != NB_ROW || off < 0 || off + len > nb_col_int(st, 2)) {
+        nb_error("blob: %s is missing or shorter than asked", name);
+        return NULL;
+    }
+    if (!nb_col_int(st, 0))
+        return nb_value_blob(call->arena, nb_col_blob(st, 1), nb_col_bytes(st, 1));
+    char p[4096];
+    return path_of(p, sizeof(p), name) ? NULL : nb_value_file(call->arena, p, off, len);
+}
