@@ -20,6 +20,14 @@ typedef struct nb_op {
     nb_handler fn;    /* its handler */
 } nb_op;
 
+/* One step of a service's schema upgrade: sql runs when the query when
+ * (against an existing data dir) yields a row, e.g. a column that an older
+ * nimbus had. Steps run in order, inside the schema's transaction. */
+typedef struct {
+    const char *when;
+    const char *sql;
+} nb_upgrade;
+
 struct nb_service {
     const char *name;            /* short name: logs, health, reset ?service= */
     const nb_model *model;       /* the current model (routing, codec) */
@@ -33,6 +41,9 @@ struct nb_service {
                                     member ("%s": its name), or NULL for the
                                     "N validation errors detected" form */
     const char *schema;          /* SQL run once when the store opens, or NULL */
+    const nb_upgrade *upgrades;  /* steps that bring an older data dir's
+                                    tables to this schema, run before it;
+                                    ends with an entry whose when is NULL */
     const char *table_prefix;    /* its tables' prefix ("sts_"), for reset */
     int global;                  /* state shared by all regions (IAM) */
     int own_unions;              /* the service checks union members itself:

@@ -359,7 +359,29 @@ check_version(const char *where)
     return NB_OK;
 }
 
-/* The core schema, then each service's, all in one transaction. */
+/* Runs the upgrade steps of svc whose condition holds. */
+static int
+run_upgrades(const nb_service *svc)
+{
+    for (const nb_upgrade *u = svc->upgrades; u && u->when; u++) {
+        char found[16] = "";
+        char *err = NULL;
+        int rc = sqlite3_exec(db, u->when, on_first_value, found, &err);
+        if (rc == SQLITE_OK && found[0])
+            rc = sqlite3_exec(db, u->sql, NULL, NULL, &err);
+        if (rc != SQLITE_OK) {
+            nb_error("store: upgrade of %s failed: %s", svc->name, err ? err : "?");
+            sqlite3_free(err);
+            return NB_EIO;
+        }
+        if (found[0])
+            nb_info("store: upgraded %s's tables (%.60s)", svc->name, u->when);
+    }
+    return NB_OK;
+}
+
+/* The core schema, then each service's (after its upgrade steps), all in
+ * one transaction. */
 static int
 run_schemas(const char *where)
 {
@@ -373,8 +395,9 @@ run_schemas(const char *where)
         const nb_service *svc = nb_services[i];
         if (!svc->schema)
             continue;
+        rc = run_upgrades(svc);
         char *err = NULL;
-        if (sqlite3_exec(db, svc->schema, NULL, NULL, &err) != SQLITE_OK) {
+        if (!rc && sqlite3_exec(db, svc->schema, NULL, NULL, &err) != SQLITE_OK) {
             nb_error("store: schema of %s failed: %s", svc->name, err ? err : "?");
             rc = NB_EIO;
         }

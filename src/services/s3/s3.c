@@ -132,6 +132,26 @@ static const char schema[] =
     " BEGIN UPDATE nb_blobs SET refs = refs + 1 WHERE name = new.blob;"
     " UPDATE nb_blobs SET refs = refs - 1 WHERE name = old.blob; END;";
 
+/* A data dir from before bodies were streamed (2026-12-03) kept each body
+ * in a BLOB column of its row; its bodies become inline blobs, one
+ * reference each (the triggers come after, with the schema). */
+#define S3_BODY_TO_BLOB(t, tag)                                                                    \
+    {                                                                                              \
+        "SELECT 1 FROM pragma_table_info('" t "') WHERE name = 'body'",                            \
+            "ALTER TABLE " t " ADD COLUMN blob TEXT;"                                              \
+            "INSERT INTO nb_blobs (name, size, refs, data) SELECT '" tag                           \
+            "-' || rowid, length(body), 1,"                                                        \
+            " body FROM " t " WHERE length(body) > 0;"                                             \
+            "UPDATE " t " SET blob = '" tag "-' || rowid WHERE length(body) > 0;"                  \
+            "ALTER TABLE " t " DROP COLUMN body;"                                                  \
+    }
+
+static const nb_upgrade upgrades[] = {
+    S3_BODY_TO_BLOB("s3_objects", "v1o"),
+    S3_BODY_TO_BLOB("s3_parts", "v1p"),
+    {NULL, NULL},
+};
+
 /* The bucket named by a virtual-hosted Host, if any: "<b>.s3.<rest>" under
  * localhost.localstack.cloud or amazonaws.com, or "<b>.localhost". A
  * region label after "s3." is the bucket's region, used when the request
@@ -195,6 +215,7 @@ const nb_service nb_s3_service = {
     /* AWS: S3 answers a bad argument with InvalidArgument (400). */
     .validation_code = "InvalidArgument",
     .schema = schema,
+    .upgrades = upgrades,
     .table_prefix = "s3_",
     .fallback = 1,
     .rewrite = rewrite,

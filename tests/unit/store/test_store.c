@@ -42,6 +42,9 @@ static const nb_service bare_service = {
     .name = "bare", /* a service without tables */
 };
 
+/* S3's service, when the whole library is linked (test_s3_upgrade). */
+extern const nb_service nb_s3_service __attribute__((weak));
+
 __attribute__((weak)) const nb_service *const nb_services[] = {
     &fake_service,
     &bare_service,
@@ -297,6 +300,10 @@ remove_dir(const char *dir, const char *top)
         snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
         unlink(path);
     }
+    snprintf(path, sizeof(path), "%s/blobs/tmp", dir); /* store/blob.c's folders */
+    rmdir(path);
+    snprintf(path, sizeof(path), "%s/blobs", dir);
+    rmdir(path);
     snprintf(path, sizeof(path), "%s", dir);
     while (strlen(path) >= strlen(top)) {
         rmdir(path);
@@ -361,6 +368,65 @@ test_disk(void)
     rmdir(top);
 }
 
+/* A data dir from before S3 bodies were streamed (2026-12-03) kept bodies
+ * in a BLOB column; reopening it moves them into blobs, one reference
+ * each, so reads and deletes see them as any blob. Only when the real S3
+ * service is linked. */
+static void
+test_s3_upgrade(void)
+{
+    if (!&nb_s3_service)
+        return;
+    char top[] = "/tmp/nb_store_XXXXXX";
+    char dir[256];
+    t_ok(mkdtemp(top) != NULL, "mkdtemp");
+    snprintf(dir, sizeof(dir), "%s/data", top);
+    t_inteq(open_store(dir), NB_OK, "open a new data dir");
+    t_inteq(nb_store_exec("DROP TABLE s3_objects; DROP TABLE s3_parts;"
+                          "CREATE TABLE s3_objects (account TEXT NOT NULL, region TEXT NOT NULL,"
+                          " bucket TEXT NOT NULL, key TEXT NOT NULL, version_id TEXT NOT NULL,"
+                          " latest INTEGER NOT NULL, delete_marker INTEGER NOT NULL, body BLOB,"
+                          " size INTEGER NOT NULL, etag TEXT NOT NULL, modified REAL NOT NULL,"
+                          " attrs TEXT NOT NULL, ck_algo TEXT NOT NULL, ck_value TEXT NOT NULL,"
+                          " ck_type TEXT NOT NULL DEFAULT '', parts TEXT NOT NULL DEFAULT '',"
+                          " tags TEXT NOT NULL DEFAULT '', acl TEXT NOT NULL DEFAULT '',"
+                          " UNIQUE (bucket, key, version_id));"
+                          "CREATE TABLE s3_parts (account TEXT NOT NULL, region TEXT NOT NULL,"
+                          " upload_id TEXT NOT NULL, part_number INTEGER NOT NULL, body BLOB,"
+                          " size INTEGER NOT NULL, etag TEXT NOT NULL, modified REAL NOT NULL,"
+                          " ck_value TEXT NOT NULL, PRIMARY KEY (upload_id, part_number));"
+                          "INSERT INTO s3_objects (account, region, bucket, key, version_id,"
+                          " latest, delete_marker, body, size, etag, modified, attrs, ck_algo,"
+                          " ck_value) VALUES ('a', 'r', 'b', 'k', 'null', 1, 0, x'68656c6c6f', 5,"
+                          " 'e', 0, '{}', '', ''), ('a', 'r', 'b', 'z', 'null', 1, 0, NULL, 0,"
+                          " 'e', 0, '{}', '', '');"
+                          "INSERT INTO s3_parts VALUES ('a', 'r', 'u', 1, x'6869', 2, 'e', 0, '');"),
+            NB_OK, "make the old layout");
+    nb_store_close();
+    t_inteq(open_store(dir), NB_OK, "reopen upgrades");
+    t_inteq(count_sql("SELECT count(*) FROM pragma_table_info('s3_objects') WHERE name = 'body'"),
+            0, "no body column left");
+    t_inteq(count_sql("SELECT count(*) FROM s3_objects o JOIN nb_blobs b ON b.name = o.blob"
+                      " WHERE b.data = x'68656c6c6f' AND b.size = 5 AND b.refs = 1"),
+            1, "the object's body is a blob with one reference");
+    t_inteq(count_sql("SELECT count(*) FROM s3_objects WHERE key = 'z' AND blob IS NULL"), 1,
+            "an empty body is no blob");
+    t_inteq(count_sql("SELECT count(*) FROM s3_parts p JOIN nb_blobs b ON b.name = p.blob"
+                      " WHERE b.data = x'6869' AND b.refs = 1"),
+            1, "the part's body is a blob");
+    nb_call call = {0};
+    nb_stmt *st = nb_sql(&call, "DELETE FROM s3_parts");
+    t_inteq(st ? nb_step(st) : NB_EIO, NB_DONE, "delete the part");
+    t_inteq(nb_store_commit(&call), NB_OK, "commit");
+    t_inteq(count_sql("SELECT count(*) FROM nb_blobs"), 1, "its blob went with it");
+    nb_store_close();
+    t_inteq(open_store(dir), NB_OK, "a second reopen");
+    t_inteq(count_sql("SELECT count(*) FROM nb_blobs"), 1, "nothing upgraded twice");
+    nb_store_close();
+    remove_dir(dir, top);
+    t_ok(access(top, F_OK) != 0, "nothing left behind");
+}
+
 int
 main(void)
 {
@@ -375,5 +441,6 @@ main(void)
          "a new in-memory store starts empty");
     nb_store_close();
     test_disk();
+    test_s3_upgrade();
     return t_done();
 }
