@@ -213,6 +213,8 @@ ddb_table_index(const ddb_table *t, const char *name)
 int
 ddb_table_account(nb_call *call, const ddb_table *t, int64_t dcount, int64_t dsize)
 {
+    if (!dcount && !dsize) /* an item replaced by one of its size */
+        return NB_OK;
     nb_stmt *st = nb_sql(call, "UPDATE ddb_tables SET item_count = item_count + ?2, "
                                "size_bytes = size_bytes + ?3 WHERE id = ?1");
     if (!st)
