@@ -116,6 +116,7 @@ fuzz-long: fuzz-build
 bench: all
 	./scripts/install-deps.sh --bench
 	./bench/run.sh
+	./bench/ddb.sh
 
 clean:
 	rm -rf $(B)

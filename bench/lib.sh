@@ -6,7 +6,16 @@
 #
 #   bench_start [ARGS...]        start "$BIN start" on a free port with ARGS;
 #                                sets PORT and PID (stopped at exit)
-#   bench_wrk NAME CONNS SCRIPT  one wrk phase of $DUR seconds against PORT
+#   bench_start_cmd CMD [ARGS...]  start another server (e.g. node dynalite)
+#                                as it is given, after the caller set PORT
+#                                (free_port) and put it in ARGS; sets PID
+#                                (the process measured: exec'd, not a shell)
+#                                and waits until PORT accepts connections
+#   bench_wrk NAME CONNS SCRIPT  one wrk phase of $DUR seconds against PORT,
+#                                measuring the server PID; also sets RPS,
+#                                P50, P99 (as wrk prints them) and CPU_US
+#                                (server CPU per request, microseconds)
+#   bench_stop                   stop the server PID
 
 BIN=${NIMBUS:-build/nimbus}
 DUR=${DUR:-10}
@@ -26,6 +35,25 @@ bench_start() {
     "$BIN" wait --port "$PORT" --timeout 5 >/dev/null
 }
 
+bench_start_cmd() {
+    "$@" &
+    PID=$!
+    BENCH_PIDS+=("$PID")
+    local i
+    for i in $(seq 200); do
+        if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then return 0; fi
+        kill -0 "$PID" 2>/dev/null || break
+        sleep 0.05
+    done
+    echo "bench: $1 did not start listening on port $PORT" >&2
+    return 1
+}
+
+bench_stop() {
+    kill "$PID" 2>/dev/null || true
+    wait "$PID" 2>/dev/null || true
+}
+
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$PID/stat"; }
 
 bench_wrk() {
@@ -37,6 +65,10 @@ bench_wrk() {
     after=$(cpu_ticks)
     reqs=$(echo "$out" | awk '/requests in/ {print $1}')
     echo "$out" | grep -E 'Requests/sec|50%|99%|Non-2xx|^ *[a-z]+:' || true
-    awk -v t=$((after - before)) -v hz="$HZ" -v n="$reqs" \
-        'BEGIN { if (n > 0) printf "server CPU per request: %.2f us\n", t / hz / n * 1e6 }'
+    RPS=$(echo "$out" | awk '/Requests\/sec/ {printf "%.0f", $2}')
+    P50=$(echo "$out" | awk '$1 == "50%" {print $2}')
+    P99=$(echo "$out" | awk '$1 == "99%" {print $2}')
+    CPU_US=$(awk -v t=$((after - before)) -v hz="$HZ" -v n="$reqs" \
+        'BEGIN { if (n > 0) printf "%.2f", t / hz / n * 1e6; else print "-" }')
+    echo "server CPU per request: $CPU_US us"
 }

@@ -139,6 +139,8 @@ int ddb_table_get(nb_call *call, const char *name, ddb_table *t);
 int ddb_table_by_id(nb_call *call, int64_t id, ddb_table *t);
 /* The index of t named name, or NULL. */
 const ddb_index *ddb_table_index(const ddb_table *t, const char *name);
+/* Frees the parsed descriptions kept by ddb_table.c (at shutdown). */
+void ddb_table_cache_free(void);
 /* Adjusts the stored item count and size. */
 int ddb_table_account(nb_call *call, const ddb_table *t, int64_t dcount, int64_t dsize);
 

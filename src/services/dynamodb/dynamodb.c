@@ -47,6 +47,13 @@ static const char schema[] =
     " account TEXT NOT NULL, region TEXT NOT NULL, token TEXT NOT NULL, created REAL NOT NULL,"
     " digest TEXT NOT NULL, PRIMARY KEY (account, region, token));";
 
+static void
+stop(void)
+{
+    ddb_ttl_stop();
+    ddb_table_cache_free();
+}
+
 /* Sorted by name, as the model's operations are. */
 static const nb_op ops[] = {
     {"BatchExecuteStatement", ddb_batch_execute_statement},
@@ -98,7 +105,7 @@ const nb_service nb_dynamodb_service = {
     .body_crc32 = 1,       /* AWS: SDKs check x-amz-crc32 on DynamoDB replies */
     .own_unions = 1,       /* AttributeValue: ddb_value.c words the error */
     .init = ddb_ttl_start, /* the TTL sweeper */
-    .stop = ddb_ttl_stop,
+    .stop = stop,          /* and the parsed table descriptions */
 };
 
 const nb_service nb_dynamodbstreams_service = {

@@ -222,6 +222,28 @@ writer_strings(void)
     W_ONE(nb_jw_str(&w_, "\xf4\x90\x80\x80", 4),
           "\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\"", "past U+10FFFF refused");
     W_ONE(nb_jw_str(&w_, "", 0), "\"\"", "empty string");
+
+    /* Strings of 8 bytes and more are scanned 8 at a time (json.c
+     * plain8): each byte that needs an escape, and its neighbours that do
+     * not, at every position of a 24-byte string. */
+    static const struct {
+        char c;
+        const char *out;
+    } one[] = {
+        {'\0', "\\u0000"}, {'\x1f', "\\u001f"}, {' ', " "},    {'!', "!"},
+        {'"', "\\\""},     {'#', "#"},           {'[', "["},    {'\\', "\\\\"},
+        {']', "]"},         {'\x7f', "\x7f"},     {'\x80', "\xef\xbf\xbd"},
+    };
+    for (size_t k = 0; k < sizeof(one) / sizeof(one[0]); k++)
+        for (size_t i = 0; i < 24; i++) {
+            char in[24], want[64], name[64];
+            memset(in, 'a', sizeof(in));
+            in[i] = one[k].c;
+            snprintf(want, sizeof(want), "\"%.*s%s%.*s\"", (int)i, in, one[k].out, (int)(23 - i),
+                     in + i + 1);
+            snprintf(name, sizeof(name), "byte 0x%02x at %zu of 24", (unsigned char)one[k].c, i);
+            W_ONE(nb_jw_str(&w_, in, sizeof(in)), want, name);
+        }
 }
 
 static void
