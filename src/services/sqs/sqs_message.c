@@ -312,6 +312,7 @@ dedup(nb_call *call, sqs_queue *q, const char *group, const char *did, sent *r, 
     st = nb_sql(call, "UPDATE sqs_queues SET seq = seq + 1 WHERE qid = ?1 RETURNING seq");
     if (!st)
         return NB_EIO;
+    sqs_queue_changed();
     nb_bind_int(st, 1, q->qid);
     if (nb_step(st) != NB_ROW)
         return NB_EIO;
