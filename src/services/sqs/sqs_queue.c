@@ -284,7 +284,7 @@ parse_attrs(nb_call *call, sqs_queue *q)
  * (sqs_queue_changed(), called by each such write, bumps qc_gen) and the
  * store has neither rolled back nor reset since (nb_store_epoch()): state
  * read inside a transaction that is then undone must not outlive it. */
-#define QC_SLOTS 16             /* entries, by a hash of the name */
+#define QC_SLOTS 16              /* entries, by a hash of the name */
 #define QC_ENTRY_MAX (64u << 10) /* a queue with more attribute bytes is not kept */
 
 typedef struct qc_entry {
@@ -328,9 +328,8 @@ static const qc_entry *
 qc_find(const char *region, const char *account, const char *name)
 {
     const qc_entry *e = qc_slot(name);
-    if (!e->mem || e->gen != qc_gen || e->epoch != nb_store_epoch() ||
-        strcmp(e->name, name) != 0 || strcmp(e->account, account) != 0 ||
-        strcmp(e->region, region) != 0)
+    if (!e->mem || e->gen != qc_gen || e->epoch != nb_store_epoch() || strcmp(e->name, name) != 0 ||
+        strcmp(e->account, account) != 0 || strcmp(e->region, region) != 0)
         return NULL;
     return e;
 }
@@ -381,8 +380,7 @@ qc_put(const sqs_queue *q)
 
 /* The fields every load fills the same way, from the key. */
 static int
-fill_names(nb_call *call, const char *region, const char *account, const char *name,
-           sqs_queue *q)
+fill_names(nb_call *call, const char *region, const char *account, const char *name, sqs_queue *q)
 {
     q->name = nb_arena_strdup(call->arena, name);
     q->account = nb_arena_strdup(call->arena, account);
