@@ -1,7 +1,10 @@
 /*
  * ids.c: xoshiro256** (Blackman and Vigna, public domain algorithm),
- * seeded from getrandom() on first use and after fork (the pid changes).
+ * seeded from getrandom() on first use and again in a forked child (a
+ * pthread_atfork() handler forgets the seed, so that parent and child
+ * never share a sequence; no getpid() per id).
  */
+#include <pthread.h>
 #include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
@@ -9,7 +12,9 @@
 #include "ids.h"
 
 static uint64_t s[4];
-static pid_t seeded_pid;
+static int seeded;       /* s holds this process's seed */
+static int registered;   /* the fork handler is in place */
+static pid_t seeded_pid; /* who seeded: checked only when registering failed */
 
 static uint64_t
 rotl(uint64_t x, int k)
@@ -28,14 +33,25 @@ seed(void)
         s[2] = (uint64_t)getpid() * 0x94d049bb133111ebull;
         s[3] = 0x2545f4914f6cdd1dull;
     }
+    seeded = 1;
     seeded_pid = getpid();
+}
+
+/* In the child of a fork: the next id reseeds. */
+static void
+forget_seed(void)
+{
+    seeded = 0;
 }
 
 uint64_t
 nb_ids_rand(void)
 {
-    if (seeded_pid != getpid())
+    if (!seeded || (!registered && seeded_pid != getpid())) {
+        if (!registered && pthread_atfork(NULL, NULL, forget_seed) == 0)
+            registered = 1;
         seed();
+    }
     uint64_t r = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
     s[2] ^= s[0];
     s[3] ^= s[1];

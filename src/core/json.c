@@ -73,9 +73,23 @@ too_deep(const char *p, size_t len, int max)
     for (size_t i = 0; i < len; i++) {
         char c = p[i];
         if (c == '"') {
-            for (i++; i < len && p[i] != '"'; i++)
-                if (p[i] == '\\')
-                    i++;
+            /* to the closing quote: the next one not escaped, i.e. not
+             * after an odd run of backslashes (memchr: bodies are long) */
+            size_t start = ++i;
+            for (;;) {
+                const char *q = memchr(p + i, '"', len - i);
+                if (!q) {
+                    i = len;
+                    break;
+                }
+                size_t k = (size_t)(q - p), b = k;
+                while (b > start && p[b - 1] == '\\')
+                    b--;
+                i = k;
+                if ((k - b) % 2 == 0)
+                    break;
+                i++;
+            }
         } else if (c == '{' || c == '[') {
             if (++depth > max)
                 return i;

@@ -53,6 +53,11 @@ int nb_col_is_null(nb_stmt *st, int i);
 /* Rows changed by the last statement that wrote. */
 int64_t nb_store_changes(void);
 
+/* A number that changes whenever the store may have lost state that a
+ * caller read: a rollback (of a call, or of a failed commit), a reset, a
+ * reopen. A cache of rows is good only while it stays the same. */
+uint64_t nb_store_epoch(void);
+
 /* Transactions, driven by call.c. begin is a no-op when one is open. */
 int nb_store_begin(nb_call *call);
 int nb_store_commit(nb_call *call);

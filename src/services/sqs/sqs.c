@@ -96,6 +96,7 @@ sqs_stop(void)
 {
     sqs_poll_stop();
     sqs_move_stop();
+    sqs_queue_cache_free();
 }
 
 const char *

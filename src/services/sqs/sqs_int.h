@@ -65,6 +65,12 @@ int sqs_parse_arn(nb_call *call, const char *arn, const char **region, const cha
  * error set). */
 int sqs_queue_load(nb_call *call, const char *region, const char *account, const char *name,
                    sqs_queue *q);
+/* Every write to a queue's row or attributes calls this first: queues
+ * loaded before it are read again from the store (sqs_queue.c keeps the
+ * last ones loaded). */
+void sqs_queue_changed(void);
+/* Frees the kept queues (at shutdown). */
+void sqs_queue_cache_free(void);
 /* The same by ARN. */
 int sqs_queue_by_arn(nb_call *call, const char *arn, sqs_queue *q);
 /* Fails with QueueDoesNotExist. */

@@ -178,6 +178,16 @@ valid_chars(const char *s, size_t n)
     while (p < e) {
         uint32_t c;
         int len;
+        if (e - p >= 8) {
+            /* eight bytes at once while all are 0x20..0x7F: no byte has
+             * its top bit set, and none borrows when 0x20 is taken away */
+            uint64_t w;
+            memcpy(&w, p, 8);
+            if (!((w | (w - 0x2020202020202020ull)) & 0x8080808080808080ull)) {
+                p += 8;
+                continue;
+            }
+        }
         if (*p < 0x80)
             c = *p, len = 1;
         else if ((*p & 0xE0) == 0xC0)
@@ -302,6 +312,7 @@ dedup(nb_call *call, sqs_queue *q, const char *group, const char *did, sent *r, 
     st = nb_sql(call, "UPDATE sqs_queues SET seq = seq + 1 WHERE qid = ?1 RETURNING seq");
     if (!st)
         return NB_EIO;
+    sqs_queue_changed();
     nb_bind_int(st, 1, q->qid);
     if (nb_step(st) != NB_ROW)
         return NB_EIO;

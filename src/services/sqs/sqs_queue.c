@@ -21,6 +21,7 @@
 #include "core/buf.h"
 #include "core/call.h"
 #include "core/json.h"
+#include "core/mem.h"
 #include "core/value.h"
 #include "sqs_int.h"
 #include "store/store.h"
@@ -221,6 +222,7 @@ static int
 put_attr(nb_call *call, int64_t qid, const char *name, const char *value)
 {
     nb_stmt *st;
+    sqs_queue_changed();
     if (!*value &&
         (strcmp(name, "RedrivePolicy") == 0 || strcmp(name, "Policy") == 0 ||
          strcmp(name, "RedriveAllowPolicy") == 0 || strcmp(name, "KmsMasterKeyId") == 0)) {
@@ -273,11 +275,144 @@ parse_attrs(nb_call *call, sqs_queue *q)
     }
 }
 
+/* ---- the queue cache ---- */
+
+/* Every SendMessage and ReceiveMessage loads its queue: two statements, a
+ * quarter of a send's SQLite work. The queues loaded last are kept here as
+ * the store gave them (the row and the attribute strings). An entry holds
+ * while no SQS write changed a queue's row or attributes since
+ * (sqs_queue_changed(), called by each such write, bumps qc_gen) and the
+ * store has neither rolled back nor reset since (nb_store_epoch()): state
+ * read inside a transaction that is then undone must not outlive it. */
+#define QC_SLOTS 16              /* entries, by a hash of the name */
+#define QC_ENTRY_MAX (64u << 10) /* a queue with more attribute bytes is not kept */
+
+typedef struct qc_entry {
+    char *mem;                           /* the one allocation: strings and attr, or NULL */
+    const char *account, *region, *name; /* the key, in mem */
+    const char **attr;                   /* name, value pairs: 2 * nattr pointers into mem */
+    size_t nattr;                        /* attributes */
+    int64_t qid, seq;                    /* the row's values */
+    double created, modified, purged;
+    int fifo;
+    uint64_t gen, epoch; /* qc_gen and nb_store_epoch() when read */
+} qc_entry;
+
+static qc_entry qc[QC_SLOTS];
+static uint64_t qc_gen = 1;
+
+void
+sqs_queue_changed(void)
+{
+    qc_gen++;
+}
+
+void
+sqs_queue_cache_free(void)
+{
+    for (size_t i = 0; i < QC_SLOTS; i++)
+        nb_free(qc[i].mem);
+    memset(qc, 0, sizeof(qc));
+}
+
+static qc_entry *
+qc_slot(const char *name)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+        h = (h ^ *p) * 16777619u;
+    return &qc[h % QC_SLOTS];
+}
+
+static const qc_entry *
+qc_find(const char *region, const char *account, const char *name)
+{
+    const qc_entry *e = qc_slot(name);
+    if (!e->mem || e->gen != qc_gen || e->epoch != nb_store_epoch() || strcmp(e->name, name) != 0 ||
+        strcmp(e->account, account) != 0 || strcmp(e->region, region) != 0)
+        return NULL;
+    return e;
+}
+
+/* Appends s and its NUL at *o; returns where it went. */
+static const char *
+qc_copy(char **o, const char *s, size_t n)
+{
+    char *d = *o;
+    memcpy(d, s, n);
+    d[n] = '\0';
+    *o = d + n + 1;
+    return d;
+}
+
+/* Keeps q (just read from the store) in its slot; a failure only means
+ * that the next load reads the store again. */
+static void
+qc_put(const sqs_queue *q)
+{
+    size_t n = 0, size = strlen(q->account) + strlen(q->region) + strlen(q->name) + 3;
+    for (const nb_value *a = nb_first(q->attrs); a; a = a->next, n++)
+        size += a->klen + a->u.s.len + 2;
+    size_t ptrs = 2 * n * sizeof(const char *);
+    qc_entry *e = qc_slot(q->name);
+    nb_free(e->mem);
+    memset(e, 0, sizeof(*e));
+    if (size + ptrs > QC_ENTRY_MAX || !(e->mem = nb_malloc(ptrs + size)))
+        return;
+    char *o = e->mem + ptrs;
+    e->attr = (const char **)(void *)e->mem;
+    e->account = qc_copy(&o, q->account, strlen(q->account));
+    e->region = qc_copy(&o, q->region, strlen(q->region));
+    e->name = qc_copy(&o, q->name, strlen(q->name));
+    for (const nb_value *a = nb_first(q->attrs); a; a = a->next, e->nattr++) {
+        e->attr[2 * e->nattr] = qc_copy(&o, a->key, a->klen);
+        e->attr[2 * e->nattr + 1] = qc_copy(&o, a->u.s.p, a->u.s.len);
+    }
+    e->qid = q->qid;
+    e->seq = q->seq;
+    e->created = q->created;
+    e->modified = q->modified;
+    e->purged = q->purged;
+    e->fifo = q->fifo;
+    e->gen = qc_gen;
+    e->epoch = nb_store_epoch();
+}
+
+/* The fields every load fills the same way, from the key. */
+static int
+fill_names(nb_call *call, const char *region, const char *account, const char *name, sqs_queue *q)
+{
+    q->name = nb_arena_strdup(call->arena, name);
+    q->account = nb_arena_strdup(call->arena, account);
+    q->region = nb_arena_strdup(call->arena, region);
+    q->arn = nb_arena_printf(call->arena, "arn:aws:sqs:%s:%s:%s", region, account, name);
+    q->attrs = nb_value_map(call->arena);
+    if (!q->name || !q->account || !q->region || !q->arn || !q->attrs)
+        return NB_ENOMEM;
+    return NB_OK;
+}
+
 int
 sqs_queue_load(nb_call *call, const char *region, const char *account, const char *name,
                sqs_queue *q)
 {
     memset(q, 0, sizeof(*q));
+    const qc_entry *e = qc_find(region, account, name);
+    if (e) {
+        q->qid = e->qid;
+        q->created = e->created;
+        q->modified = e->modified;
+        q->fifo = e->fifo;
+        q->seq = e->seq;
+        q->purged = e->purged;
+        if (fill_names(call, region, account, name, q))
+            return NB_ENOMEM;
+        for (size_t i = 0; i < e->nattr; i++)
+            if (nb_set_str(q->attrs, e->attr[2 * i], e->attr[2 * i + 1]))
+                return NB_ENOMEM;
+        parse_attrs(call, q);
+        return NB_OK;
+    }
     nb_stmt *st = nb_sql(call, "SELECT qid, created, modified, fifo, seq, purged FROM sqs_queues"
                                " WHERE account = ?1 AND region = ?2 AND name = ?3");
     if (!st)
@@ -296,12 +431,7 @@ sqs_queue_load(nb_call *call, const char *region, const char *account, const cha
     q->fifo = (int)nb_col_int(st, 3);
     q->seq = nb_col_int(st, 4);
     q->purged = nb_col_double(st, 5);
-    q->name = nb_arena_strdup(call->arena, name);
-    q->account = nb_arena_strdup(call->arena, account);
-    q->region = nb_arena_strdup(call->arena, region);
-    q->arn = nb_arena_printf(call->arena, "arn:aws:sqs:%s:%s:%s", region, account, name);
-    q->attrs = nb_value_map(call->arena);
-    if (!q->name || !q->account || !q->region || !q->arn || !q->attrs)
+    if (fill_names(call, region, account, name, q))
         return NB_ENOMEM;
     st = nb_sql(call, "SELECT name, value FROM sqs_attrs WHERE qid = ?1 ORDER BY name");
     if (!st)
@@ -312,6 +442,7 @@ sqs_queue_load(nb_call *call, const char *region, const char *account, const cha
             return NB_ENOMEM;
     if (rc != NB_DONE)
         return NB_EIO;
+    qc_put(q);
     parse_attrs(call, q);
     return NB_OK;
 }
@@ -434,6 +565,7 @@ sqs_queue_create(nb_call *call, const char *name, const nb_value *attrs, const n
     nb_bind_text(st, 3, name);
     nb_bind_double(st, 4, (double)(int64_t)call->now);
     nb_bind_int(st, 5, fifo);
+    sqs_queue_changed();
     if (nb_step(st) != NB_DONE)
         return NB_EIO;
     st = nb_sql(call, "SELECT last_insert_rowid()");
@@ -540,6 +672,7 @@ sqs_queue_drop(nb_call *call, const sqs_queue *q)
         "DELETE FROM sqs_tags WHERE qid = ?1",     "DELETE FROM sqs_perms WHERE qid = ?1",
         "DELETE FROM sqs_dedup WHERE qid = ?1",    "DELETE FROM sqs_queues WHERE qid = ?1",
     };
+    sqs_queue_changed();
     for (size_t i = 0; i < NB_ARRAY_LEN(sql); i++) {
         nb_stmt *st = nb_sql(call, sql[i]);
         if (!st)
@@ -656,6 +789,7 @@ sqs_set_queue_attributes(nb_call *call, const nb_value *in, nb_value *out)
         return NB_EIO;
     nb_bind_int(st, 1, q.qid);
     nb_bind_double(st, 2, (double)(int64_t)call->now);
+    sqs_queue_changed();
     if (nb_step(st) != NB_DONE)
         return NB_EIO;
     sqs_poll_kick(q.qid); /* a shorter visibility may make messages receivable */
@@ -685,6 +819,7 @@ sqs_purge_queue(nb_call *call, const nb_value *in, nb_value *out)
         return NB_EIO;
     nb_bind_int(st, 1, q.qid);
     nb_bind_double(st, 2, call->now);
+    sqs_queue_changed();
     return nb_step(st) == NB_DONE ? NB_OK : NB_EIO;
 }
 

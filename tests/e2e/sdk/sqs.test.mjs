@@ -384,4 +384,28 @@ test('FIFO: ordering, group lock, deduplication by id and by content', async () 
     'You can specify the FifoThroughputLimit only when FifoQueue is set to true.');
 });
 
+// Sends and receives read their queue from what nimbus kept of it: a
+// change of its attributes, its deletion and a reset must all be seen by
+// the very next send.
+test('a send sees the queue as just changed, deleted or reset', async () => {
+  const url = await queue('sdk-kept');
+  await send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'x'.repeat(2000) }));
+  await send(new SetQueueAttributesCommand({ QueueUrl: url, Attributes: { MaximumMessageSize: '1024' } }));
+  const big = await awsError(() => send(new SendMessageCommand({
+    QueueUrl: url, MessageBody: 'x'.repeat(2000),
+  })));
+  assertSqsError(big, 'InvalidParameterValue', 400,
+    'One or more parameters are invalid. Reason: Message must be shorter than 1024 bytes.');
+  await send(new DeleteQueueCommand({ QueueUrl: url }));
+  const gone = await awsError(() => send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'a' })));
+  assertSqsError(gone, 'QueueDoesNotExist', 400, 'The specified queue does not exist.');
+  const again = await queue('sdk-kept');
+  await send(new SendMessageCommand({ QueueUrl: again, MessageBody: 'x'.repeat(2000) }));
+  const r = await fetch(`${nimbus.endpoint}/_nimbus/reset`, { method: 'POST' });
+  assert.equal(r.status, 200);
+  await r.arrayBuffer();
+  const reset = await awsError(() => send(new SendMessageCommand({ QueueUrl: again, MessageBody: 'a' })));
+  assertSqsError(reset, 'QueueDoesNotExist', 400, 'The specified queue does not exist.');
+});
+
 nimbus.checkExit();
