@@ -6,7 +6,12 @@
 #
 #   bench_start [ARGS...]        start "$BIN start" on a free port with ARGS;
 #                                sets PORT and PID (stopped at exit)
-#   bench_wrk NAME CONNS SCRIPT  one wrk phase of $DUR seconds against PORT
+#   bench_spawn CMD...           start another server (a peer measured
+#                                side by side) that listens on PORT, which
+#                                the caller took from free_port; sets PID
+#   bench_wrk NAME CONNS SCRIPT  one wrk phase of $DUR seconds against PORT;
+#                                leaves the figures in BENCH_RPS, BENCH_P50,
+#                                BENCH_P99 (wrk's text) and BENCH_CPU_US
 
 BIN=${NIMBUS:-build/nimbus}
 DUR=${DUR:-10}
@@ -26,6 +31,18 @@ bench_start() {
     "$BIN" wait --port "$PORT" --timeout 5 >/dev/null
 }
 
+bench_spawn() {
+    "$@" &
+    PID=$!
+    BENCH_PIDS+=("$PID")
+    for _ in $(seq 100); do
+        curl -s -o /dev/null "http://127.0.0.1:$PORT/" && return 0
+        sleep 0.1
+    done
+    echo "bench_spawn: $1 does not answer on port $PORT" >&2
+    return 1
+}
+
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$PID/stat"; }
 
 bench_wrk() {
@@ -37,6 +54,10 @@ bench_wrk() {
     after=$(cpu_ticks)
     reqs=$(echo "$out" | awk '/requests in/ {print $1}')
     echo "$out" | grep -E 'Requests/sec|50%|99%|Non-2xx|^ *[a-z]+:' || true
-    awk -v t=$((after - before)) -v hz="$HZ" -v n="$reqs" \
-        'BEGIN { if (n > 0) printf "server CPU per request: %.2f us\n", t / hz / n * 1e6 }'
+    BENCH_RPS=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+    BENCH_P50=$(echo "$out" | awk '$1 == "50%" {print $2}')
+    BENCH_P99=$(echo "$out" | awk '$1 == "99%" {print $2}')
+    BENCH_CPU_US=$(awk -v t=$((after - before)) -v hz="$HZ" -v n="$reqs" \
+        'BEGIN { if (n > 0) printf "%.2f", t / hz / n * 1e6; else print "nan" }')
+    echo "server CPU per request: $BENCH_CPU_US us"
 }

@@ -23,6 +23,7 @@
 #include <errno.h>
 #include <microhttpd.h>
 #include <netdb.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -498,6 +499,12 @@ nb_server_start(const char *host, uint16_t port, uint16_t *bound)
         nb_error("cannot resolve listen address %s", host);
         return NB_EIO;
     }
+    /* SIGPIPE is ignored (main.c's serve() does it too), and libmicrohttpd
+     * is told so: only then does it send a file response with sendfile()
+     * (libmicrohttpd 0.9.75, MHD_queue_response); else it copies the file
+     * through its connection pool, a few KiB per send(), and a 1 MiB
+     * GetObject took some 250 pread+send+epoll_wait rounds. */
+    signal(SIGPIPE, SIG_IGN);
     unsigned flags =
         MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_TURBO | MHD_USE_SUSPEND_RESUME;
     if (ss.ss_family == AF_INET6)
@@ -508,7 +515,7 @@ nb_server_start(const char *host, uint16_t port, uint16_t *bound)
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_CONNECTION_LIMIT,
         (unsigned)NB_CONN_MAX, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)NB_CONN_IDLE_S,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)NB_CONN_MEMORY, MHD_OPTION_LISTEN_BACKLOG_SIZE,
-        (unsigned)1024, MHD_OPTION_END);
+        (unsigned)1024, MHD_OPTION_SIGPIPE_HANDLED_BY_APP, (int)1, MHD_OPTION_END);
     if (!S.d) {
         nb_error("cannot listen on %s:%u", host, port);
         return NB_EIO;
