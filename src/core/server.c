@@ -395,7 +395,13 @@ on_access(void *cls, struct MHD_Connection *conn, const char *url, const char *m
             if (!cs->chunk)
                 return MHD_NO;
             nb_chunked_init(cs->chunk);
+            cl = nb_http_header(cs->req, "x-amz-decoded-content-length");
         }
+        /* A body that will stay in memory gets its buffer at once (a 1 MiB
+         * one grew by doubling to 2 MiB, copied on the way). */
+        unsigned long long want = cl ? strtoull(cl, NULL, 10) : 0;
+        if (want && want <= NB_SPOOL_MIN)
+            (void)nb_buf_reserve(&cs->body, (size_t)want);
         if (!cs->req->host[0] && strcmp(version, MHD_HTTP_VERSION_1_1) == 0) {
             /* RFC 9112 3.2: an HTTP/1.1 request without Host is a 400 */
             nb_resp_text(&cs->resp, 400, "text/plain", "Bad Request: missing Host\n", 26);
