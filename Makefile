@@ -116,6 +116,8 @@ fuzz-long: fuzz-build
 bench: all
 	./scripts/install-deps.sh --bench
 	./bench/run.sh
+	./bench/sqs.sh
+	./bench/s3.sh
 
 clean:
 	rm -rf $(B)
