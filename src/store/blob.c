@@ -157,8 +157,7 @@ nb_blob_precommit(void)
     /* Prepared once: preparing it for each overwrite of an object was 28 k
      * instructions, 7 % of a 1 KiB PutObject. */
     if (!rc && found && !B.del_st &&
-        sqlite3_prepare_v3(B.db, SQL_DELETE_FREE, -1, SQLITE_PREPARE_PERSISTENT, &B.del_st,
-                           NULL)) {
+        sqlite3_prepare_v3(B.db, SQL_DELETE_FREE, -1, SQLITE_PREPARE_PERSISTENT, &B.del_st, NULL)) {
         nb_error("blob: %s: %s", SQL_DELETE_FREE, sqlite3_errmsg(B.db));
         rc = NB_EIO;
     }
