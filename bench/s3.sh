@@ -28,7 +28,7 @@ s3curl() { # METHOD PATH [curl args...]: prints the status
 }
 
 tmp=$(mktemp -d)
-trap 'for p in "${BENCH_PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; rm -rf "$tmp"' EXIT
+trap 'bench_cleanup; rm -rf "$tmp"' EXIT
 declare -A CPU P99
 SIZES="1024 1048576"
 SERVERS="nimbus-memory nimbus-disk s3rver"
