@@ -117,6 +117,8 @@ bench: all
 	./scripts/install-deps.sh --bench
 	./bench/run.sh
 	./bench/ddb.sh
+	./bench/sqs.sh
+	./bench/s3.sh
 
 clean:
 	rm -rf $(B)

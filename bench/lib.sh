@@ -21,7 +21,15 @@ BIN=${NIMBUS:-build/nimbus}
 DUR=${DUR:-10}
 HZ=$(getconf CLK_TCK)
 BENCH_PIDS=()
-trap 'for p in "${BENCH_PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done' EXIT
+# Stops every server started; tolerant of those already stopped (under
+# set -e a failing kill in the trap made the script exit 1).
+bench_cleanup() {
+    for p in "${BENCH_PIDS[@]}"; do
+        kill "$p" 2>/dev/null || true
+        wait "$p" 2>/dev/null || true
+    done
+}
+trap bench_cleanup EXIT
 
 free_port() {
     python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'

@@ -52,6 +52,22 @@ grow(nb_buf *b, size_t n)
 }
 
 int
+nb_buf_reserve(nb_buf *b, size_t n)
+{
+    if (n > b->max || b->len > b->max - n)
+        return NB_ENOMEM;
+    size_t need = b->len + n + 1;
+    if (need <= b->cap)
+        return NB_OK;
+    char *p = nb_realloc(b->p, need);
+    if (!p)
+        return NB_ENOMEM;
+    b->p = p;
+    b->cap = need;
+    return NB_OK;
+}
+
+int
 nb_buf_add(nb_buf *b, const void *p, size_t n)
 {
     int rc = grow(b, n);

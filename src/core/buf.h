@@ -22,6 +22,9 @@ void nb_buf_init(nb_buf *b, size_t max);
 void nb_buf_free(nb_buf *b);
 void nb_buf_reset(nb_buf *b);
 int nb_buf_add(nb_buf *b, const void *p, size_t n);
+/* Room for n more bytes (and the NUL) in one allocation of just that size,
+ * when the final size is known: no doubling, no copy on the way. */
+int nb_buf_reserve(nb_buf *b, size_t n);
 int nb_buf_adds(nb_buf *b, const char *s);
 int nb_buf_addc(nb_buf *b, char c);
 int nb_buf_addf(nb_buf *b, const char *fmt, ...) NB_PRINTF(2, 3);

@@ -588,10 +588,14 @@ bind_raw_payload(nb_call *call, const nb_http_req *req, const nb_member *mb, nb_
     const nb_shape *s = shape_of(call->model, mb->shape);
     if (req->body_len == 0 && !(s->flags & NB_SF_STREAMING))
         return NB_OK;
-    nb_value *v = req->body_path
-                      ? nb_value_file(call->arena, req->body_path, 0, (int64_t)req->body_len)
-                  : s->type == NB_T_STRING ? nb_value_str(call->arena, req->body, req->body_len)
-                                           : nb_value_blob(call->arena, req->body, req->body_len);
+    /* The body outlives the call (server.c frees it after the call) and
+     * has a NUL after it: it is named, not copied (a 1 MiB PutObject's
+     * copy was 1 M instructions and a fresh 1 MiB of the arena). */
+    nb_value *v =
+        req->body_path
+            ? nb_value_file(call->arena, req->body_path, 0, (int64_t)req->body_len)
+            : nb_value_bytes_ref(call->arena, s->type == NB_T_STRING ? NB_V_STR : NB_V_BLOB,
+                                 req->body, req->body_len);
     return nb_value_put(in, mb->name, strlen(mb->name), v);
 }
 

@@ -70,6 +70,17 @@ nb_value_blob(nb_arena *a, const void *p, size_t len)
 }
 
 nb_value *
+nb_value_bytes_ref(nb_arena *a, nb_vtype t, const char *p, size_t len)
+{
+    nb_value *v = node(a, t);
+    if (!v)
+        return NULL;
+    v->u.s.p = p;
+    v->u.s.len = len;
+    return v;
+}
+
+nb_value *
 nb_value_file(nb_arena *a, const char *path, int64_t off, int64_t len)
 {
     nb_value *v = node(a, NB_V_FILE);

@@ -40,7 +40,8 @@ struct nb_value {
         int b;     /* NB_V_BOOL: 0 or 1 */
         int64_t i; /* NB_V_INT */
         double d;  /* NB_V_DOUBLE, NB_V_TIME */
-        nb_str s;  /* NB_V_STR, NB_V_BLOB: arena bytes, NUL after */
+        nb_str s;  /* NB_V_STR, NB_V_BLOB: arena bytes (or a request
+                      body: nb_value_bytes_ref), NUL after */
         struct {
             const char *path; /* the file (arena string) */
             int64_t off;      /* where the bytes start in it */
@@ -61,6 +62,9 @@ nb_value *nb_value_list(nb_arena *a);
 nb_value *nb_value_map(nb_arena *a);
 nb_value *nb_value_str(nb_arena *a, const char *s, size_t len);
 nb_value *nb_value_blob(nb_arena *a, const void *p, size_t len);
+/* A blob or string (t) naming len bytes at p, not copied: p must outlive
+ * the value and have a NUL after its len bytes (a request body). */
+nb_value *nb_value_bytes_ref(nb_arena *a, nb_vtype t, const char *p, size_t len);
 nb_value *nb_value_int(nb_arena *a, int64_t i);
 nb_value *nb_value_double(nb_arena *a, double d);
 nb_value *nb_value_bool(nb_arena *a, int b);

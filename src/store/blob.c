@@ -51,6 +51,7 @@ static struct {
     name_list made;        /* blobs made by the open transaction */
     name_list doomed;      /* files to unlink once the COMMIT is through */
     sqlite3_stmt *free_st; /* SQL_FREE, prepared once */
+    sqlite3_stmt *del_st;  /* SQL_DELETE_FREE, prepared once */
     int dir_dirty;         /* a file was made: fsync the folder before COMMIT */
 } B;
 
@@ -130,6 +131,7 @@ run1(const char *sql, const char *name, int64_t *out)
 /* Blobs no row names: those the transaction made and did not use, and
  * those whose last row it deleted (the partial index holds only them). */
 static const char SQL_FREE[] = "SELECT name, data IS NULL FROM nb_blobs WHERE refs <= 0";
+static const char SQL_DELETE_FREE[] = "DELETE FROM nb_blobs WHERE refs <= 0";
 
 int
 nb_blob_precommit(void)
@@ -152,8 +154,20 @@ nb_blob_precommit(void)
         nb_error("blob: %s: %s", SQL_FREE, sqlite3_errmsg(B.db));
         rc = NB_EIO;
     }
-    if (!rc && found)
-        rc = run1("DELETE FROM nb_blobs WHERE refs <= 0", "", NULL);
+    /* Prepared once: preparing it for each overwrite of an object was 28 k
+     * instructions, 7 % of a 1 KiB PutObject. */
+    if (!rc && found && !B.del_st &&
+        sqlite3_prepare_v3(B.db, SQL_DELETE_FREE, -1, SQLITE_PREPARE_PERSISTENT, &B.del_st, NULL)) {
+        nb_error("blob: %s: %s", SQL_DELETE_FREE, sqlite3_errmsg(B.db));
+        rc = NB_EIO;
+    }
+    if (!rc && found) {
+        if (sqlite3_step(B.del_st) != SQLITE_DONE) {
+            nb_error("blob: %s: %s", SQL_DELETE_FREE, sqlite3_errmsg(B.db));
+            rc = NB_EIO;
+        }
+        sqlite3_reset(B.del_st);
+    }
     if (!rc && B.dir_dirty && B.durable) {
         int fd = open(B.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (fd < 0 || fsync(fd) != 0) {
@@ -253,7 +267,7 @@ nb_blob_open(void *sqlite_db, const char *dir)
     /* What a crash left: spool files, files no committed row names. */
     sweep(p, NULL);
     if (B.durable) {
-        run1("DELETE FROM nb_blobs WHERE refs <= 0", "", NULL);
+        run1(SQL_DELETE_FREE, "", NULL);
         sweep(B.dir, known);
     }
     return NB_OK;
@@ -266,6 +280,8 @@ nb_blob_close(void)
     list_free(&B.doomed);
     sqlite3_finalize(B.free_st);
     B.free_st = NULL;
+    sqlite3_finalize(B.del_st);
+    B.del_st = NULL;
     if (!B.dir)
         return;
     if (B.temporary) {
