@@ -12,6 +12,7 @@
  * nb_store_close(). docs/internals/store.md says what the store promises.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +57,12 @@ static nb_stmt **slots;      /* open addressing table of statements by sql addre
 static size_t nslots;        /* slots allocated: 0 or a power of two */
 static size_t nused;         /* slots filled; kept at most half of nslots */
 static const nb_call *owner; /* the call whose transaction is open, or NULL */
+/* In memory, a service's schema runs when a statement first names one of
+ * its tables (schema_for_missing), not at open. made_in_txn has bit i set
+ * when nb_services[i]'s schema ran inside the open transaction: a rollback
+ * undoes it, so it is run again then (rollback_now). */
+static int lazy_schemas;
+static uint64_t made_in_txn;
 
 /* Statements the store itself runs, cached like any other. */
 static const char SQL_BEGIN[] = "BEGIN";
@@ -149,6 +156,56 @@ is_blank(const char *s)
     return 1;
 }
 
+/* Runs nb_services[i]'s schema (every statement IF NOT EXISTS). */
+static int
+run_schema(size_t i)
+{
+    const nb_service *svc = nb_services[i];
+    char *err = NULL;
+    int rc = NB_OK;
+    if (sqlite3_exec(db, svc->schema, NULL, NULL, &err) != SQLITE_OK) {
+        nb_error("store: schema of %s failed: %s", svc->name, err ? err : "?");
+        rc = NB_EIO;
+    }
+    sqlite3_free(err);
+    return rc;
+}
+
+/*
+ * After a prepare failed: when the error is a missing table that belongs
+ * to a service (by its table_prefix, the longest that matches) and the
+ * schemas are lazy, runs that service's schema and returns NB_OK, so that
+ * the caller prepares again. Else NB_EINVAL, and the error stands. Inside
+ * an open transaction the tables are made in it, and made again should it
+ * roll back. The message's form is SQLite's "no such table: [schema.]name".
+ */
+static int
+schema_for_missing(void)
+{
+    static const char lead[] = "no such table: ";
+    const char *msg = sqlite3_errmsg(db);
+    if (!lazy_schemas || strncmp(msg, lead, sizeof(lead) - 1) != 0)
+        return NB_EINVAL;
+    const char *name = msg + sizeof(lead) - 1;
+    if (strncmp(name, "main.", 5) == 0)
+        name += 5;
+    size_t best = SIZE_MAX, best_len = 0;
+    for (size_t i = 0; nb_services[i]; i++) {
+        const nb_service *svc = nb_services[i];
+        size_t n = svc->table_prefix ? strlen(svc->table_prefix) : 0;
+        if (svc->schema && n > best_len && strncmp(name, svc->table_prefix, n) == 0) {
+            best = i;
+            best_len = n;
+        }
+    }
+    if (best == SIZE_MAX || run_schema(best))
+        return NB_EINVAL;
+    if (!sqlite3_get_autocommit(db) && best < 64)
+        made_in_txn |= UINT64_C(1) << best;
+    nb_debug("store: made the tables of %s", nb_services[best]->name);
+    return NB_OK;
+}
+
 /* Prepares sql into a new cache entry placed in *slot. */
 static nb_stmt *
 cache_add(nb_stmt **slot, const char *sql)
@@ -161,6 +218,8 @@ cache_add(nb_stmt **slot, const char *sql)
     }
     s->sql = sql;
     int rc = sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->st, &tail);
+    if (rc != SQLITE_OK && schema_for_missing() == NB_OK)
+        rc = sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->st, &tail);
     if (rc != SQLITE_OK) {
         map_error(rc, "cannot prepare", sql);
         nb_free(s);
@@ -359,9 +418,13 @@ check_version(const char *where)
     return NB_OK;
 }
 
-/* The core schema, then each service's, all in one transaction. */
+/* The core schema, then each service's, all in one transaction. In memory
+ * the services' schemas wait for their first use (schema_for_missing):
+ * making every table of every service was half of start-up's
+ * instructions. On disk they all run at open, so that a file made by an
+ * older nimbus gets the tables, indexes and triggers added since. */
 static int
-run_schemas(const char *where)
+run_schemas(const char *where, int on_disk)
 {
     int rc = exec_text("BEGIN", "cannot begin the schema");
     if (rc)
@@ -369,17 +432,10 @@ run_schemas(const char *where)
     rc = exec_text(core_schema, "core schema failed");
     if (!rc)
         rc = check_version(where);
-    for (size_t i = 0; !rc && nb_services[i]; i++) {
-        const nb_service *svc = nb_services[i];
-        if (!svc->schema)
-            continue;
-        char *err = NULL;
-        if (sqlite3_exec(db, svc->schema, NULL, NULL, &err) != SQLITE_OK) {
-            nb_error("store: schema of %s failed: %s", svc->name, err ? err : "?");
-            rc = NB_EIO;
-        }
-        sqlite3_free(err);
-    }
+    lazy_schemas = !on_disk;
+    for (size_t i = 0; !rc && on_disk && nb_services[i]; i++)
+        if (nb_services[i]->schema)
+            rc = run_schema(i);
     if (!rc)
         rc = exec_text("COMMIT", "cannot commit the schema");
     if (rc && !sqlite3_get_autocommit(db))
@@ -424,7 +480,7 @@ nb_store_open(const char *dir)
     if (!rc)
         rc = nb_blob_open(db, dir);
     if (!rc)
-        rc = run_schemas(path ? path : "the in-memory database");
+        rc = run_schemas(path ? path : "the in-memory database", path != NULL);
     if (!rc)
         nb_info("store: opened %s", path ? path : "an in-memory database");
 out:
@@ -449,6 +505,8 @@ nb_store_close(void)
     slots = NULL;
     nslots = nused = 0;
     owner = NULL;
+    lazy_schemas = 0;
+    made_in_txn = 0;
     nb_blob_close();
     if (!db)
         return;
@@ -511,6 +569,12 @@ rollback_now(void)
     reset_busy();
     if (!sqlite3_get_autocommit(db) && run_simple(SQL_ROLLBACK))
         nb_error("store: rollback failed");
+    /* Tables made inside the transaction went with it: make them again,
+     * or the statements cached for them would fail from now on. */
+    for (size_t i = 0; made_in_txn && nb_services[i] && i < 64; i++)
+        if (made_in_txn & (UINT64_C(1) << i))
+            run_schema(i);
+    made_in_txn = 0;
 }
 
 int
@@ -533,6 +597,8 @@ nb_store_commit(nb_call *call)
         rc = NB_EIO;
     }
     nb_blob_txn_end(rc == NB_OK);
+    if (rc == NB_OK)
+        made_in_txn = 0;
     call->in_txn = 0;
     owner = NULL;
     return rc;
