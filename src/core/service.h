@@ -32,7 +32,8 @@ struct nb_service {
     const char *missing_fmt;     /* message for an absent required top-level
                                     member ("%s": its name), or NULL for the
                                     "N validation errors detected" form */
-    const char *schema;          /* SQL run once when the store opens, or NULL */
+    const char *schema;          /* SQL making its tables (IF NOT EXISTS), or NULL:
+                                    run at open on disk, on first use in memory */
     const char *table_prefix;    /* its tables' prefix ("sts_"), for reset */
     int global;                  /* state shared by all regions (IAM) */
     int own_unions;              /* the service checks union members itself:
