@@ -9,7 +9,8 @@
 - the resident memory of the idle server (run without valgrind, 0.3 s
   after its first answer, as bench/startup.py reads VmRSS), by mapping,
   from /proc/PID/smaps: Rss, the part of it that is anonymous (private
-  copies: relocated data, heap, stack), and the thread count.
+  copies: relocated data, heap, stack); the thread count, the minor page
+  faults and the CPU time (utime+stime) so far, from /proc/PID/stat.
 
 usage: bench/startup_profile.py BINARY [--no-callgrind]
 """
@@ -55,6 +56,9 @@ def smaps(binary):
                     by[name][0] += int(fields[1])
                 elif fields[0] == "Anonymous:":
                     by[name][1] += int(fields[1])
+        with open(f"/proc/{p.pid}/stat") as f:
+            st = f.read().rsplit(")", 1)[1].split()
+        minflt, cpu_ticks = int(st[7]), int(st[11]) + int(st[12])
         status = {}
         with open(f"/proc/{p.pid}/status") as f:
             for line in f:
@@ -63,7 +67,8 @@ def smaps(binary):
     finally:
         stop(p)
     print(f"idle: VmRSS {status['VmRSS']} (RssAnon {status['RssAnon']}, "
-          f"RssFile {status['RssFile']}), {status['Threads']} thread(s)")
+          f"RssFile {status['RssFile']}), {status['Threads']} thread(s), "
+          f"{minflt} minor page faults, {cpu_ticks * 1000 // os.sysconf('SC_CLK_TCK')} ms CPU")
     print("   Rss kB  anon kB  mapping")
     for k, (rss, anon) in sorted(by.items(), key=lambda kv: -kv[1][0]):
         if rss:
