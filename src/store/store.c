@@ -1,7 +1,8 @@
 /*
  * store.c: nimbus's one database connection, on SQLite. It opens the
  * database (in memory, or <dir>/nimbus.db in WAL mode), runs the core
- * schema and every service's schema, caches prepared statements by the
+ * schema and the services' schemas (on disk all at open, in memory each
+ * on its service's first use), caches prepared statements by the
  * address of their SQL text, and keeps at most one transaction open: the
  * one of the call being served, begun by its first statement and ended by
  * call.c with nb_store_commit() or nb_store_rollback().
