@@ -11,7 +11,8 @@ CC ?= cc
 NPROC := $(shell nproc 2>/dev/null || echo 2)
 PKGS := libmicrohttpd jansson libxml-2.0 sqlite3 libcrypto zlib
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+# libxml2 is not linked: core/xml.c loads it on the first XML parse (dlopen).
+PKG_LIBS := $(shell pkg-config --libs $(filter-out libxml-2.0,$(PKGS)) 2>/dev/null) -lm
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
         -Wno-unused-parameter

@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 
 echo "== startup and idle memory"
 python3 bench/startup.py "$BIN" 20
+echo "== where start-up goes (instructions to first answer, idle RSS by mapping)"
+python3 bench/startup_profile.py "$BIN"
 
 bench_start
 for conns in 1 32; do

@@ -40,7 +40,8 @@ struct nb_service {
     const char *missing_fmt;     /* message for an absent required top-level
                                     member ("%s": its name), or NULL for the
                                     "N validation errors detected" form */
-    const char *schema;          /* SQL run once when the store opens, or NULL */
+    const char *schema;          /* SQL making its tables (IF NOT EXISTS), or NULL:
+                                    run at open on disk, on first use in memory */
     const nb_upgrade *upgrades;  /* steps that bring an older data dir's
                                     tables to this schema, run before it;
                                     ends with an entry whose when is NULL */

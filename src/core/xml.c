@@ -14,7 +14,14 @@
  * elements nested deeper than NB_DEPTH_MAX stop the parse. libxml2's own
  * allocations go through mem.c (xmlMemSetup) so they are counted and can
  * be failed on purpose like ours.
+ *
+ * libxml2 is loaded with dlopen() on the first parse rather than linked:
+ * with it come ICU and libstdc++, whose symbol binding was a third of the
+ * dynamic loader's work at every start, and whose pages an idle server
+ * (or one that never reads an XML body, like most JSON clients) never
+ * needs. The writer needs no library.
  */
+#include <dlfcn.h>
 #include <limits.h>
 #include <string.h>
 
@@ -27,8 +34,24 @@
 
 #include "arena.h"
 #include "limits.h"
+#include "log.h"
 #include "mem.h"
 #include "xml.h"
+
+/* The libxml2 functions this file calls, found by xml_init(). */
+static struct {
+    __typeof__(&xmlMemSetup) MemSetup;
+    __typeof__(&xmlInitParser) InitParser;
+    __typeof__(&xmlSetGenericErrorFunc) SetGenericErrorFunc;
+    __typeof__(&xmlCreateMemoryParserCtxt) CreateMemoryParserCtxt;
+    __typeof__(&xmlCtxtUseOptions) CtxtUseOptions;
+    __typeof__(&xmlParseDocument) ParseDocument;
+    __typeof__(&xmlStopParser) StopParser;
+    __typeof__(&xmlSAX2GetLineNumber) SAX2GetLineNumber;
+    __typeof__(&xmlSAX2GetColumnNumber) SAX2GetColumnNumber;
+    __typeof__(&xmlFreeDoc) FreeDoc;
+    __typeof__(&xmlFreeParserCtxt) FreeParserCtxt;
+} lx;
 
 /* ---- Writer -------------------------------------------------------- */
 
@@ -285,8 +308,8 @@ set_err(parse_state *st, int rc, int line, int col, const char *msg)
 static void
 stop(parse_state *st, int rc, const char *msg)
 {
-    set_err(st, rc, xmlSAX2GetLineNumber(st->ctxt), xmlSAX2GetColumnNumber(st->ctxt), msg);
-    xmlStopParser(st->ctxt);
+    set_err(st, rc, lx.SAX2GetLineNumber(st->ctxt), lx.SAX2GetColumnNumber(st->ctxt), msg);
+    lx.StopParser(st->ctxt);
 }
 
 static const char *
@@ -403,7 +426,7 @@ on_start(void *ud, const xmlChar *local, const xmlChar *prefix, const xmlChar *u
     n->prefix = dup_or_null(st, prefix);
     n->ns = dup_or_null(st, uri);
     n->text = "";
-    n->line = xmlSAX2GetLineNumber(st->ctxt);
+    n->line = lx.SAX2GetLineNumber(st->ctxt);
     if (st->rc)
         return;
     if (add_attrs(st, n, nattr, attrs)) {
@@ -457,7 +480,7 @@ on_error(void *ud, xmlErrorPtr e)
             e->message ? e->message : "malformed XML");
     /* Stop at the first error: libxml2 would otherwise read on with its
      * callbacks off, through whatever DTD follows. */
-    xmlStopParser(st->ctxt);
+    lx.StopParser(st->ctxt);
 }
 
 /* libxml2's messages from outside a parse (say, out of memory while
@@ -469,16 +492,54 @@ on_generic_error(void *ud, const char *fmt, ...)
     NB_UNUSED(fmt);
 }
 
-static void
+/* The library's file name: its soname, which the ABI version fixes (the
+ * name -lxml2 links to on Debian). */
+#define LIBXML2_SONAME "libxml2.so.2"
+
+/* Copies a symbol's address into a function pointer (POSIX guarantees a
+ * data pointer from dlsym converts; memcpy says so without a cast). */
+#define LX_LOAD(h, f)                                                                              \
+    do {                                                                                           \
+        void *p_ = dlsym(h, "xml" #f);                                                             \
+        if (!p_)                                                                                   \
+            ok = 0;                                                                                \
+        memcpy(&lx.f, &p_, sizeof(p_));                                                            \
+    } while (0)
+
+/* Loads libxml2 and sets it up, once. NB_OK, or NB_EIO (logged) when the
+ * library or one of its functions is missing. */
+static int
 xml_init(void)
 {
-    static int done;
+    static int done, rc;
     if (done)
-        return;
+        return rc;
     done = 1;
-    xmlMemSetup(nb_free, nb_malloc, nb_realloc, nb_strdup);
-    xmlInitParser();
-    xmlSetGenericErrorFunc(NULL, on_generic_error);
+    void *h = dlopen(LIBXML2_SONAME, RTLD_NOW | RTLD_LOCAL);
+    int ok = h != NULL;
+    if (h) {
+        LX_LOAD(h, MemSetup);
+        LX_LOAD(h, InitParser);
+        LX_LOAD(h, SetGenericErrorFunc);
+        LX_LOAD(h, CreateMemoryParserCtxt);
+        LX_LOAD(h, CtxtUseOptions);
+        LX_LOAD(h, ParseDocument);
+        LX_LOAD(h, StopParser);
+        LX_LOAD(h, SAX2GetLineNumber);
+        LX_LOAD(h, SAX2GetColumnNumber);
+        LX_LOAD(h, FreeDoc);
+        LX_LOAD(h, FreeParserCtxt);
+    }
+    if (!ok) {
+        nb_error("xml: cannot load %s: %s", LIBXML2_SONAME, dlerror());
+        rc = NB_EIO;
+        return rc;
+    }
+    /* The handle stays open for the life of the process. */
+    lx.MemSetup(nb_free, nb_malloc, nb_realloc, nb_strdup);
+    lx.InitParser();
+    lx.SetGenericErrorFunc(NULL, on_generic_error);
+    return NB_OK;
 }
 
 /* Our SAX2 handler: elements, text, CDATA; a DOCTYPE stops the parse;
@@ -515,19 +576,20 @@ nb_xml_parse(nb_arena *a, const char *bytes, size_t len, const nb_xml_node **roo
         set_err(&st, NB_EINVAL, 0, 0, len ? "document too large" : "document is empty");
         goto out;
     }
-    xml_init();
+    if ((st.rc = xml_init()))
+        goto out;
     make_sax(&sax);
-    st.ctxt = xmlCreateMemoryParserCtxt(bytes, (int)len);
+    st.ctxt = lx.CreateMemoryParserCtxt(bytes, (int)len);
     if (!st.ctxt) {
         st.rc = NB_ENOMEM;
         goto out;
     }
     /* Never XML_PARSE_NOENT, DTDLOAD, DTDATTR, XINCLUDE or HUGE. */
-    xmlCtxtUseOptions(st.ctxt, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    lx.CtxtUseOptions(st.ctxt, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
     old_sax = st.ctxt->sax;
     st.ctxt->sax = &sax;
     st.ctxt->userData = &st;
-    xmlParseDocument(st.ctxt);
+    lx.ParseDocument(st.ctxt);
     if (!st.rc && !st.ctxt->wellFormed)
         set_err(&st, NB_EINVAL, 0, 0, "malformed XML");
     if (!st.rc && !st.root)
@@ -536,9 +598,9 @@ out:
     if (st.ctxt) {
         st.ctxt->sax = old_sax; /* xmlFreeParserCtxt frees its own handler */
         if (st.ctxt->myDoc)     /* libxml2 may start a document of its own for a DTD */
-            xmlFreeDoc(st.ctxt->myDoc);
+            lx.FreeDoc(st.ctxt->myDoc);
         st.ctxt->myDoc = NULL;
-        xmlFreeParserCtxt(st.ctxt);
+        lx.FreeParserCtxt(st.ctxt);
     }
     nb_buf_free(&st.text);
     if (st.rc == NB_OK)

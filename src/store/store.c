@@ -1,7 +1,8 @@
 /*
  * store.c: nimbus's one database connection, on SQLite. It opens the
  * database (in memory, or <dir>/nimbus.db in WAL mode), runs the core
- * schema and every service's schema, caches prepared statements by the
+ * schema and the services' schemas (on disk all at open, in memory each
+ * on its service's first use), caches prepared statements by the
  * address of their SQL text, and keeps at most one transaction open: the
  * one of the call being served, begun by its first statement and ended by
  * call.c with nb_store_commit() or nb_store_rollback().
@@ -12,6 +13,7 @@
  * nb_store_close(). docs/internals/store.md says what the store promises.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +59,12 @@ static size_t nslots;        /* slots allocated: 0 or a power of two */
 static size_t nused;         /* slots filled; kept at most half of nslots */
 static const nb_call *owner; /* the call whose transaction is open, or NULL */
 static uint64_t epoch = 1;   /* nb_store_epoch(): bumped by rollbacks, resets, opens */
+/* In memory, a service's schema runs when a statement first names one of
+ * its tables (schema_for_missing), not at open. made_in_txn has bit i set
+ * when nb_services[i]'s schema ran inside the open transaction: a rollback
+ * undoes it, so it is run again then (rollback_now). */
+static int lazy_schemas;
+static uint64_t made_in_txn;
 
 /* Statements the store itself runs, cached like any other. */
 static const char SQL_BEGIN[] = "BEGIN";
@@ -150,6 +158,88 @@ is_blank(const char *s)
     return 1;
 }
 
+/* sqlite3_exec callback: copies the first column of the first row. */
+static int
+on_first_value(void *ud, int ncol, char **vals, char **names)
+{
+    char *dst = ud;
+    NB_UNUSED(names);
+    if (ncol > 0 && vals[0] && !dst[0])
+        snprintf(dst, 16, "%s", vals[0]);
+    return 0;
+}
+
+/* Runs the upgrade steps of svc whose condition holds. */
+static int
+run_upgrades(const nb_service *svc)
+{
+    for (const nb_upgrade *u = svc->upgrades; u && u->when; u++) {
+        char found[16] = "";
+        char *err = NULL;
+        int rc = sqlite3_exec(db, u->when, on_first_value, found, &err);
+        if (rc == SQLITE_OK && found[0])
+            rc = sqlite3_exec(db, u->sql, NULL, NULL, &err);
+        if (rc != SQLITE_OK) {
+            nb_error("store: upgrade of %s failed: %s", svc->name, err ? err : "?");
+            sqlite3_free(err);
+            return NB_EIO;
+        }
+        if (found[0])
+            nb_info("store: upgraded %s's tables (%.60s)", svc->name, u->when);
+    }
+    return NB_OK;
+}
+
+/* Runs nb_services[i]'s schema, after its upgrade steps. */
+static int
+run_schema(size_t i)
+{
+    const nb_service *svc = nb_services[i];
+    char *err = NULL;
+    int rc = run_upgrades(svc);
+    if (!rc && sqlite3_exec(db, svc->schema, NULL, NULL, &err) != SQLITE_OK) {
+        nb_error("store: schema of %s failed: %s", svc->name, err ? err : "?");
+        rc = NB_EIO;
+    }
+    sqlite3_free(err);
+    return rc;
+}
+
+/*
+ * After a prepare failed: when the error is a missing table that belongs
+ * to a service (by its table_prefix, the longest that matches) and the
+ * schemas are lazy, runs that service's schema and returns NB_OK, so that
+ * the caller prepares again. Else NB_EINVAL, and the error stands. Inside
+ * an open transaction the tables are made in it, and made again should it
+ * roll back. The message's form is SQLite's "no such table: [schema.]name".
+ */
+static int
+schema_for_missing(void)
+{
+    static const char lead[] = "no such table: ";
+    const char *msg = sqlite3_errmsg(db);
+    if (!lazy_schemas || strncmp(msg, lead, sizeof(lead) - 1) != 0)
+        return NB_EINVAL;
+    const char *name = msg + sizeof(lead) - 1;
+    if (strncmp(name, "main.", 5) == 0)
+        name += 5;
+    size_t best = SIZE_MAX, best_len = 0;
+    for (size_t i = 0; nb_services[i]; i++) {
+        const nb_service *svc = nb_services[i];
+        size_t n = svc->table_prefix ? strlen(svc->table_prefix) : 0;
+        if (svc->schema && n > best_len && strncmp(name, svc->table_prefix, n) == 0) {
+            best = i;
+            best_len = n;
+        }
+    }
+    if (best == SIZE_MAX || run_schema(best))
+        return NB_EINVAL;
+    if (!sqlite3_get_autocommit(db) && best < 64)
+        made_in_txn |= UINT64_C(1) << best;
+    nb_debug("store: made the tables of %s", nb_services[best]->name);
+    return NB_OK;
+}
+
 /* Prepares sql into a new cache entry placed in *slot. */
 static nb_stmt *
 cache_add(nb_stmt **slot, const char *sql)
@@ -162,6 +252,8 @@ cache_add(nb_stmt **slot, const char *sql)
     }
     s->sql = sql;
     int rc = sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->st, &tail);
+    if (rc != SQLITE_OK && schema_for_missing() == NB_OK)
+        rc = sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->st, &tail);
     if (rc != SQLITE_OK) {
         map_error(rc, "cannot prepare", sql);
         nb_free(s);
@@ -270,17 +362,6 @@ out:
     return rc;
 }
 
-/* sqlite3_exec callback: copies the first column of the first row. */
-static int
-on_first_value(void *ud, int ncol, char **vals, char **names)
-{
-    char *dst = ud;
-    NB_UNUSED(names);
-    if (ncol > 0 && vals[0] && !dst[0])
-        snprintf(dst, 16, "%s", vals[0]);
-    return 0;
-}
-
 /* Runs text with sqlite3_exec, mapping a failure to our codes. */
 static int
 exec_text(const char *sql, const char *what)
@@ -360,31 +441,13 @@ check_version(const char *where)
     return NB_OK;
 }
 
-/* Runs the upgrade steps of svc whose condition holds. */
+/* The core schema, then each service's, all in one transaction. In memory
+ * the services' schemas wait for their first use (schema_for_missing):
+ * making every table of every service was half of start-up's
+ * instructions. On disk they all run at open, so that a file made by an
+ * older nimbus gets the tables, indexes and triggers added since. */
 static int
-run_upgrades(const nb_service *svc)
-{
-    for (const nb_upgrade *u = svc->upgrades; u && u->when; u++) {
-        char found[16] = "";
-        char *err = NULL;
-        int rc = sqlite3_exec(db, u->when, on_first_value, found, &err);
-        if (rc == SQLITE_OK && found[0])
-            rc = sqlite3_exec(db, u->sql, NULL, NULL, &err);
-        if (rc != SQLITE_OK) {
-            nb_error("store: upgrade of %s failed: %s", svc->name, err ? err : "?");
-            sqlite3_free(err);
-            return NB_EIO;
-        }
-        if (found[0])
-            nb_info("store: upgraded %s's tables (%.60s)", svc->name, u->when);
-    }
-    return NB_OK;
-}
-
-/* The core schema, then each service's (after its upgrade steps), all in
- * one transaction. */
-static int
-run_schemas(const char *where)
+run_schemas(const char *where, int on_disk)
 {
     int rc = exec_text("BEGIN", "cannot begin the schema");
     if (rc)
@@ -392,18 +455,10 @@ run_schemas(const char *where)
     rc = exec_text(core_schema, "core schema failed");
     if (!rc)
         rc = check_version(where);
-    for (size_t i = 0; !rc && nb_services[i]; i++) {
-        const nb_service *svc = nb_services[i];
-        if (!svc->schema)
-            continue;
-        rc = run_upgrades(svc);
-        char *err = NULL;
-        if (!rc && sqlite3_exec(db, svc->schema, NULL, NULL, &err) != SQLITE_OK) {
-            nb_error("store: schema of %s failed: %s", svc->name, err ? err : "?");
-            rc = NB_EIO;
-        }
-        sqlite3_free(err);
-    }
+    lazy_schemas = !on_disk;
+    for (size_t i = 0; !rc && on_disk && nb_services[i]; i++)
+        if (nb_services[i]->schema)
+            rc = run_schema(i);
     if (!rc)
         rc = exec_text("COMMIT", "cannot commit the schema");
     if (rc && !sqlite3_get_autocommit(db))
@@ -455,7 +510,7 @@ nb_store_open(const char *dir)
     if (!rc)
         rc = nb_blob_open(db, dir);
     if (!rc)
-        rc = run_schemas(path ? path : "the in-memory database");
+        rc = run_schemas(path ? path : "the in-memory database", path != NULL);
     if (!rc)
         nb_info("store: opened %s", path ? path : "an in-memory database");
 out:
@@ -480,6 +535,8 @@ nb_store_close(void)
     slots = NULL;
     nslots = nused = 0;
     owner = NULL;
+    lazy_schemas = 0;
+    made_in_txn = 0;
     nb_blob_close();
     if (!db)
         return;
@@ -544,6 +601,12 @@ rollback_now(void)
     reset_busy();
     if (!sqlite3_get_autocommit(db) && run_simple(SQL_ROLLBACK))
         nb_error("store: rollback failed");
+    /* Tables made inside the transaction went with it: make them again,
+     * or the statements cached for them would fail from now on. */
+    for (size_t i = 0; made_in_txn && nb_services[i] && i < 64; i++)
+        if (made_in_txn & (UINT64_C(1) << i))
+            run_schema(i);
+    made_in_txn = 0;
 }
 
 int
@@ -567,6 +630,8 @@ nb_store_commit(nb_call *call)
         rc = NB_EIO;
     }
     nb_blob_txn_end(rc == NB_OK);
+    if (rc == NB_OK)
+        made_in_txn = 0;
     call->in_txn = 0;
     owner = NULL;
     return rc;

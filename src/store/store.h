@@ -23,7 +23,8 @@ typedef struct nb_stmt nb_stmt;
 #define NB_DONE 101
 
 /* Opens the store: dir NULL means in memory, else <dir>/nimbus.db (the
- * folder is made if needed). Runs every service's schema. Returns NB_OK,
+ * folder is made if needed). On disk runs every service's schema; in
+ * memory each runs when a statement first names one of its tables. Returns NB_OK,
  * or NB_EIO with a log line. */
 int nb_store_open(const char *dir);
 void nb_store_close(void);

@@ -371,8 +371,10 @@ int ddb_stream_disable(nb_call *call, int64_t tid);
 /* Recomputes the TTL expiry of every item of table tid (attr NULL: TTL
  * off). */
 int ddb_ttl_reindex(nb_call *call, int64_t tid, const char *attr);
-/* Starts the TTL sweeper timer. */
+/* At start: starts the TTL sweeper on disk only (ddb_stream.c says why). */
 int ddb_ttl_start(void);
+/* Starts the TTL sweeper if it is not running. */
+int ddb_ttl_arm(void);
 void ddb_ttl_stop(void);
 
 /* ---- handlers ------------------------------------------------------------- */

@@ -19,6 +19,7 @@
 
 #include "core/arena.h"
 #include "core/call.h"
+#include "core/config.h"
 #include "core/json.h"
 #include "core/log.h"
 #include "core/loop.h"
@@ -502,10 +503,21 @@ on_ttl(void *ud)
 }
 
 int
+ddb_ttl_arm(void)
+{
+    if (!ttl_timer)
+        ttl_timer = nb_timer_add(1000, on_ttl, NULL);
+    return ttl_timer ? NB_OK : NB_ENOMEM;
+}
+
+/* At start the sweeper runs only on disk, where an earlier run may have
+ * left tables with TTL on; in memory it waits for the first
+ * UpdateTimeToLive, so that an idle server neither wakes every second nor
+ * makes DynamoDB's tables before anyone uses them. */
+int
 ddb_ttl_start(void)
 {
-    ttl_timer = nb_timer_add(1000, on_ttl, NULL);
-    return ttl_timer ? NB_OK : NB_ENOMEM;
+    return nb_cfg.data_dir ? ddb_ttl_arm() : NB_OK;
 }
 
 void

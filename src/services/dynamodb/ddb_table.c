@@ -1114,6 +1114,8 @@ ddb_update_time_to_live(nb_call *call, const nb_value *in, nb_value *out)
     /* recompute the expiry column of every item */
     if ((rc = ddb_ttl_reindex(call, t.id, on ? attr : NULL)))
         return rc;
+    if (on && (rc = ddb_ttl_arm()))
+        return rc;
     nb_value *c = nb_value_copy(call->arena, spec);
     return c ? nb_value_put(out, "TimeToLiveSpecification", 23, c) : NB_ENOMEM;
 }

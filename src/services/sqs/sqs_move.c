@@ -20,6 +20,7 @@
 #include "core/arena.h"
 #include "core/base64.h"
 #include "core/call.h"
+#include "core/config.h"
 #include "core/json.h"
 #include "core/log.h"
 #include "core/loop.h"
@@ -255,11 +256,14 @@ sqs_move_stop(void)
     step_timer = 0;
 }
 
-/* Restarts the timer for tasks that were running when nimbus stopped. */
+/* Restarts the timer for tasks that were running when nimbus stopped:
+ * only a data folder keeps tasks across a restart (in memory, looking
+ * would make SQS's tables before anyone uses them). */
 int
 sqs_move_resume(void)
 {
-    arm_step();
+    if (nb_cfg.data_dir)
+        arm_step();
     return NB_OK;
 }
 

@@ -91,6 +91,60 @@ insert_item(nb_call *call, const char *name, int64_t n)
     return rc == NB_DONE ? NB_OK : rc;
 }
 
+/* Whether a table of that name exists. */
+static int
+table_exists(const char *name)
+{
+    nb_stmt *st = nb_sql(NULL, "SELECT count(*) FROM sqlite_master"
+                               " WHERE type = 'table' AND name = ?1");
+    if (!st || nb_bind_text(st, 1, name) || nb_step(st) != NB_ROW)
+        return -1;
+    return (int)nb_col_int(st, 0);
+}
+
+/* In memory, a service's tables are made when a statement first names one
+ * of them, and made again when the transaction that made them rolls back.
+ * The service is the first in nb_services[] with a schema (the fake one,
+ * or a real one when the whole library is linked); its first table is
+ * read from the schema text. */
+static void
+test_lazy_schema(void)
+{
+    static char count_sql_text[160];
+    static const char lead[] = "CREATE TABLE IF NOT EXISTS ";
+    const nb_service *svc = NULL;
+    char table[64] = "";
+
+    for (size_t i = 0; !svc && nb_services[i]; i++)
+        if (nb_services[i]->schema && nb_services[i]->table_prefix)
+            svc = nb_services[i];
+    const char *p = svc ? strstr(svc->schema, lead) : NULL;
+    if (p) {
+        p += sizeof(lead) - 1;
+        size_t n = strcspn(p, "( \n");
+        snprintf(table, sizeof(table), "%.*s", (int)n, p);
+    }
+    t_ok(table[0], "a service with a schema and a table");
+    snprintf(count_sql_text, sizeof(count_sql_text), "SELECT count(*) FROM %s", table);
+
+    t_inteq(nb_store_open(NULL), NB_OK, "open in memory");
+    t_inteq(table_exists(table), 0, "in memory, no service table is made at open");
+    t_inteq(nb_store_reset(svc->table_prefix), NB_OK, "reset of a service with no tables yet");
+    t_inteq(count_sql(count_sql_text), 0, "the first statement naming the table makes it");
+    t_inteq(table_exists(table), 1, "the table exists after its first use");
+    nb_store_close();
+
+    nb_call call = {0};
+    snprintf(call.request_id, sizeof(call.request_id), "test-lazy");
+    t_inteq(nb_store_open(NULL), NB_OK, "open in memory again");
+    nb_stmt *st = nb_sql(&call, count_sql_text);
+    t_ok(st && nb_step(st) == NB_ROW, "the table made inside a call's transaction");
+    nb_store_rollback(&call);
+    t_inteq(table_exists(table), 1, "made again after that transaction rolled back");
+    t_inteq(count_sql(count_sql_text), 0, "its cached statement still runs");
+    nb_store_close();
+}
+
 static void
 test_open_memory(void)
 {
@@ -440,6 +494,7 @@ main(void)
     t_ok(open_store(NULL) == NB_OK && count_sql(COUNT_ITEMS) == 0,
          "a new in-memory store starts empty");
     nb_store_close();
+    test_lazy_schema();
     test_disk();
     test_s3_upgrade();
     return t_done();
