@@ -34,7 +34,7 @@
  * is refused (RESTAuthentication.html, "Time stamp requirement"). */
 #define SKEW_S 900
 /* Bound on one string to sign; the request is bounded long before. */
-#define STS_MAX (4u * 1024 * 1024)
+#define TO_SIGN_MAX (4u * 1024 * 1024)
 /* AWS: S3's SignatureDoesNotMatch message (the same for both versions). */
 #define MSG_SIGNATURE                                                                              \
     "The request signature we calculated does not match the signature you "                        \
@@ -181,8 +181,8 @@ add_amz_headers(v2ctx *c, nb_buf *b)
         const nb_header *h = &req->headers[i];
         if (!h->name || !has_prefix(nb_str_c(h->name), "x-amz-"))
             continue;
-        list[n] = (amz){lower_dup(c->a, nb_str_c(h->name)), trim(nb_str_c(h->value ? h->value : "")),
-                        n};
+        list[n] =
+            (amz){lower_dup(c->a, nb_str_c(h->name)), trim(nb_str_c(h->value ? h->value : "")), n};
         if (!list[n++].name)
             return NB_ENOMEM;
     }
@@ -326,7 +326,7 @@ static int
 string_to_sign(v2ctx *c, const char *resource, const char **out)
 {
     nb_buf b;
-    nb_buf_init(&b, STS_MAX);
+    nb_buf_init(&b, TO_SIGN_MAX);
     int rc = nb_buf_adds(&b, c->req->method ? c->req->method : "");
     rc = rc ? rc : nb_buf_addc(&b, '\n');
     rc = rc ? rc : add_standard(c, &b, "content-md5");
