@@ -99,8 +99,8 @@ int
 nb_creds_put(nb_call *call, const nb_cred *c)
 {
     nb_stmt *st = nb_sql(call, "INSERT OR REPLACE INTO nb_access_keys"
-                               "(key_id, secret, session_token, account, arn, expires)"
-                               " VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+                               "(key_id, secret, session_token, account, arn, expires, state)"
+                               " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
     if (!st)
         return NB_EIO;
     nb_bind_text(st, 1, c->key_id);
@@ -111,7 +111,21 @@ nb_creds_put(nb_call *call, const nb_cred *c)
     if (c->arn)
         nb_bind_text(st, 5, c->arn);
     nb_bind_double(st, 6, c->expires);
+    nb_bind_int(st, 7, (int64_t)c->state);
     return nb_step(st) == NB_DONE ? NB_OK : NB_EIO;
+}
+
+int
+nb_creds_set_state(nb_call *call, const char *key_id, nb_cred_state state)
+{
+    nb_stmt *st = nb_sql(call, "UPDATE nb_access_keys SET state = ?2 WHERE key_id = ?1");
+    if (!st)
+        return NB_EIO;
+    nb_bind_text(st, 1, key_id);
+    nb_bind_int(st, 2, (int64_t)state);
+    if (nb_step(st) != NB_DONE)
+        return NB_EIO;
+    return nb_store_changes() ? NB_OK : NB_ENOTFOUND;
 }
 
 static const char *
@@ -129,7 +143,7 @@ nb_creds_get(nb_call *call, const char *key_id, nb_cred *out)
      * rest ("test", 12-digit ids) skip the store. */
     if (strlen(key_id) != 20 || key_id[0] != 'A')
         return NB_ENOTFOUND;
-    nb_stmt *st = nb_sql(call, "SELECT secret, session_token, account, arn, expires"
+    nb_stmt *st = nb_sql(call, "SELECT secret, session_token, account, arn, expires, state"
                                " FROM nb_access_keys WHERE key_id = ?1");
     if (!st)
         return NB_EIO;
@@ -142,6 +156,7 @@ nb_creds_get(nb_call *call, const char *key_id, nb_cred *out)
     out->account = col_dup(call, st, 2);
     out->arn = col_dup(call, st, 3);
     out->expires = nb_col_double(st, 4);
+    out->state = (nb_cred_state)nb_col_int(st, 5);
     nb_step(st); /* finish the statement so it holds no read lock */
     if (!out->key_id || !out->secret || !out->account)
         return NB_ENOMEM;

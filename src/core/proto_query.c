@@ -12,6 +12,9 @@
  *   <ErrorResponse xmlns="..."><Error><Type>Sender</Type><Code>c</Code>
  *   <Message>m</Message></Error><RequestId>id</RequestId></ErrorResponse>
  *
+ * (with an empty <Detail/> after <Message> for a service that sets
+ * query_error_detail: SQS)
+ *
  * AWS: that error form is IAM's and STS's own (NixOS/nixops#328 shows an
  * IAM reply byte for byte).
  *
@@ -975,7 +978,10 @@ query_encode_error(nb_call *call, nb_http_resp *resp)
     const char *code;
     nb_proto_error_info(call, &status, &code, &sender);
     /* AWS: IAM's reply, NixOS/nixops#328: ErrorResponse, Error with Type,
-     * Code, Message, then RequestId beside Error. */
+     * Code, Message, then RequestId beside Error. SQS adds an empty Detail
+     * (botocore's recorded SQS error, tests/unit/response_parsing/xml/
+     * errors/sqs-delete-queue.json, has "Detail": null; those of IAM, STS
+     * and SNS have no Detail). */
     rc = nb_xmlw_start(e.b, "ErrorResponse", m ? m->xml_namespace : NULL);
     if (!rc)
         rc = nb_buf_adds(e.b, "<Error>");
@@ -985,6 +991,8 @@ query_encode_error(nb_call *call, nb_http_resp *resp)
         rc = nb_xmlw_leaf(e.b, "Code", code, strlen(code));
     if (!rc && call->err_msg)
         rc = nb_xmlw_leaf(e.b, "Message", call->err_msg, strlen(call->err_msg));
+    if (!rc && call->svc && call->svc->query_error_detail)
+        rc = nb_buf_adds(e.b, "<Detail/>");
     if (!rc && m)
         rc = put_error_fields(&e, call);
     if (!rc)

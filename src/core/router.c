@@ -255,8 +255,27 @@ sig_style(const nb_call *call)
 
 static int sig_fail(nb_call *call, const nb_sigv4_err *err);
 
+/* The object-store path SigV2 signs (its CanonicalizedResource, without
+ * the sub-resources): the bucket, then the path as sent. A service that
+ * rewrote the request (the bucket of a virtual-hosted Host put in front
+ * of the path) gives the bucket: its view's path ends with the path as
+ * sent, or, for the path "/", is "/<bucket>", which SigV2 signs as
+ * "/<bucket>/". AWS: https://docs.aws.amazon.com/AmazonS3/latest/userguide/RESTAuthentication.html
+ * ("Constructing the CanonicalizedResource element"). */
+static const char *
+v2_resource(nb_call *call, const nb_http_req *req)
+{
+    const char *view = call->http ? call->http->url : req->url;
+    size_t vl = strlen(view), rl = strlen(req->url);
+    if (view == req->url || (vl >= rl && strcmp(view + vl - rl, req->url) == 0))
+        return view;
+    return nb_arena_printf(call->arena, "%s%s", view, req->url);
+}
+
 /* NIMBUS_VERIFY_SIGNATURES: every key's secret is "test" unless nimbus
- * issued it (then its own secret). */
+ * issued it (then its own secret). A key nimbus issued and then
+ * deactivated or revoked (IAM UpdateAccessKey, DeleteAccessKey) is
+ * refused as AWS refuses a key it does not know. */
 static int
 verify(nb_call *call, const nb_http_req *req, const nb_sigv4_auth *auth)
 {
@@ -268,8 +287,18 @@ verify(nb_call *call, const nb_http_req *req, const nb_sigv4_auth *auth)
         const char *secret = NB_DEFAULT_SECRET;
         nb_cred c;
         if (nb_creds_get(call, call->access_key, &c) == NB_OK)
-            secret = c.secret;
-        int rc = nb_sigv4_verify(call->arena, req, auth, secret, call->now, style, &err);
+            secret = c.state == NB_CRED_ACTIVE ? c.secret : NULL;
+        int rc;
+        if (style == NB_SIGV4_STYLE_BUCKET &&
+            (auth->kind == NB_SIGV4_V2_HEADER || auth->kind == NB_SIGV4_V2_QUERY) &&
+            auth->bad != NB_SIGV4_BOTH) {
+            const char *resource = v2_resource(call, req);
+            if (!resource)
+                return NB_ENOMEM;
+            rc = nb_sigv2_verify(call->arena, req, auth, resource, secret, call->now, &err);
+        } else {
+            rc = nb_sigv4_verify(call->arena, req, auth, secret, call->now, style, &err);
+        }
         if (rc != NB_EAWS)
             return rc;
     }

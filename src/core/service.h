@@ -52,6 +52,8 @@ struct nb_service {
     int body_crc32;              /* JSON replies carry x-amz-crc32 (DynamoDB) */
     int fallback;                /* takes requests no other service claims
                                     (S3, as LocalStack does) */
+    int query_error_detail;      /* awsQuery errors carry an empty <Detail/>
+                                    after <Message> (SQS) */
     /* Once the service is chosen, before its operation is resolved: may
      * point *view at a rewritten copy of the request (in the call's
      * arena) that decoding then reads, e.g. an address form the URI

@@ -141,6 +141,20 @@ int nb_sigv4_verify(nb_arena *a, const nb_http_req *req, const nb_sigv4_auth *au
 int nb_sigv4_check_expiry(nb_arena *a, const nb_http_req *req, const nb_sigv4_auth *auth,
                           double now, nb_sigv4_err *err);
 
+/* The object store's SigV2 (sigv2.c). resource is the path SigV2 signs:
+ * "/<bucket>" then the path as sent (the caller knows the bucket of a
+ * virtual-hosted request); the sub-resources S3 signs are appended here.
+ * Puts the string to sign in a (*out); returns NB_OK or NB_ENOMEM. */
+int nb_sigv2_string_to_sign(nb_arena *a, const nb_http_req *req, const nb_sigv4_auth *auth,
+                            const char *resource, const char **out);
+
+/* Verifies a SigV2 request (auth->kind NB_SIGV4_V2_HEADER or
+ * NB_SIGV4_V2_QUERY) as S3 does: form, time (Date skew, or the presigned
+ * Expires), key (secret NULL: unknown), then the HMAC-SHA1 signature.
+ * Returns NB_OK, NB_EAWS with err filled in S3's words, or NB_ENOMEM. */
+int nb_sigv2_verify(nb_arena *a, const nb_http_req *req, const nb_sigv4_auth *auth,
+                    const char *resource, const char *secret, double now, nb_sigv4_err *err);
+
 /* Refusals decided by the caller, in the style's words. */
 typedef enum nb_sigv4_reason {
     NB_SIGV4_NO_AUTH,     /* the request carries no credentials */

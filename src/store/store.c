@@ -31,7 +31,7 @@
 
 /* The version of the core schema below, kept in nb_meta. A database made
  * by a newer nimbus is refused rather than misread. */
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2
 
 /* How long a statement waits for a lock held by another process (say, a
  * sqlite3 shell reading the data folder) before it fails with SQLITE_BUSY.
@@ -72,7 +72,8 @@ static const char SQL_COMMIT[] = "COMMIT";
 static const char SQL_ROLLBACK[] = "ROLLBACK";
 
 /* The core's own tables. nb_meta holds the schema version; nb_access_keys
- * holds credentials (made by STS, read by SigV4 verification). */
+ * holds credentials (made by STS and IAM, read by SigV4 verification);
+ * state is an nb_cred_state (creds.h): 0 signs, 1 inactive, 2 deleted. */
 static const char core_schema[] = "CREATE TABLE IF NOT EXISTS nb_meta("
                                   " key TEXT PRIMARY KEY,"
                                   " value TEXT);"
@@ -82,7 +83,8 @@ static const char core_schema[] = "CREATE TABLE IF NOT EXISTS nb_meta("
                                   " session_token TEXT,"
                                   " account TEXT NOT NULL,"
                                   " arn TEXT,"
-                                  " expires REAL);"
+                                  " expires REAL,"
+                                  " state INTEGER NOT NULL DEFAULT 0);"
                                   "INSERT OR IGNORE INTO nb_meta(key, value)"
                                   " VALUES('schema_version', '" STRINGIFY(SCHEMA_VERSION) "');";
 
@@ -437,7 +439,15 @@ check_version(const char *where)
                  SCHEMA_VERSION);
         return NB_EIO;
     }
-    /* Migrations from older versions go here, in order, once there are any. */
+    /* Migrations from older versions, in order. 1 -> 2: keys have a state
+     * (IAM's UpdateAccessKey and DeleteAccessKey revoke them). */
+    if (v < 2) {
+        rc = exec_text("ALTER TABLE nb_access_keys ADD COLUMN state INTEGER NOT NULL DEFAULT 0;"
+                       "UPDATE nb_meta SET value = '2' WHERE key = 'schema_version';",
+                       "cannot migrate nb_access_keys");
+        if (rc)
+            return rc;
+    }
     return NB_OK;
 }
 

@@ -10,6 +10,15 @@
  * Access Key with id X cannot be found."), API_GetAccessKeyLastUsed.html
  * (ServiceName and Region "N/A" for a key never used),
  * API_CreateLoginProfile.html, API_GetLoginProfile.html.
+ *
+ * A key made Inactive signs nothing until it is made Active again, and a
+ * deleted key signs nothing ever: "Inactive - ... cannot be used for API
+ * calls"; "When you delete an access key, ... it can no longer be used"
+ * (IAM User Guide, id_credentials_access-keys.html). Both go to the
+ * core's credential table, which signature checking reads. Temporary
+ * credentials STS issued from a key are not touched: "After AWS STS
+ * issues temporary security credentials, they are valid through the
+ * expiration period and cannot be revoked" (id_credentials_temp_control-access.html).
  */
 #include <stdio.h>
 #include <string.h>
@@ -135,7 +144,12 @@ iam_update_access_key(nb_call *call, const nb_value *in, nb_value *out)
     nb_bind_text(st, 4, id);
     if (nb_step(st) != NB_DONE)
         return NB_EINTERNAL;
-    return nb_store_changes() ? NB_OK : no_key(call, id);
+    if (!nb_store_changes())
+        return no_key(call, id);
+    const char *status = nb_get_str(in, "Status");
+    rc = nb_creds_set_state(call, id,
+                            strcmp(status, "Active") == 0 ? NB_CRED_ACTIVE : NB_CRED_INACTIVE);
+    return rc == NB_ENOTFOUND ? NB_OK : rc;
 }
 
 int
@@ -154,7 +168,10 @@ iam_delete_access_key(nb_call *call, const nb_value *in, nb_value *out)
     nb_bind_text(st, 3, id);
     if (nb_step(st) != NB_DONE)
         return NB_EINTERNAL;
-    return nb_store_changes() ? NB_OK : no_key(call, id);
+    if (!nb_store_changes())
+        return no_key(call, id);
+    rc = nb_creds_set_state(call, id, NB_CRED_DELETED);
+    return rc == NB_ENOTFOUND ? NB_OK : rc;
 }
 
 int

@@ -244,6 +244,10 @@ const nb_service nb_sqs_service = {
      * members are the only model constraint the tables keep for SQS. */
     .validation_code = "MissingParameter",
     .missing_fmt = "The request must contain the parameter %s.",
+    /* AWS: SQS's query errors end with an empty <Detail/> (botocore's
+     * recorded SQS error, tests/unit/response_parsing/xml/errors/
+     * sqs-delete-queue.json: "Detail": null). */
+    .query_error_detail = 1,
     .schema = schema,
     .table_prefix = "sqs_",
     .init = sqs_init,

@@ -192,10 +192,23 @@ sts_assume_role_with_web_identity(nb_call *call, const nb_value *in, nb_value *o
     return rc;
 }
 
+/* AWS: session credentials act as the IAM user whose key asked for them
+ * (GetCallerIdentity names the user), or as the account's root
+ * (API_GetSessionToken.html: "the temporary credentials have the same
+ * permissions as the IAM user"). They outlive a later deactivation or
+ * deletion of that key: "After AWS STS issues temporary security
+ * credentials, they are valid through the expiration period and cannot be
+ * revoked" (IAM/latest/UserGuide/id_credentials_temp_control-access.html). */
 int
 sts_get_session_token(nb_call *call, const nb_value *in, nb_value *out)
 {
-    const char *arn = nb_arena_printf(call->arena, "arn:aws:iam::%s:root", call->account);
+    nb_cred c;
+    const char *arn = NULL;
+    if (call->access_key[0] && nb_creds_get(call, call->access_key, &c) == NB_OK && c.arn &&
+        strstr(c.arn, ":user/"))
+        arn = c.arn;
+    if (!arn)
+        arn = nb_arena_printf(call->arena, "arn:aws:iam::%s:root", call->account);
     if (!arn)
         return NB_ENOMEM;
     return issue(call, call->account, arn, nb_get_int(in, "DurationSeconds", 43200), out);

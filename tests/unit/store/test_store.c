@@ -151,7 +151,7 @@ test_open_memory(void)
     t_inteq(open_store(NULL), NB_OK, "open in memory");
     nb_stmt *st = nb_sql(NULL, "SELECT value FROM nb_meta WHERE key = 'schema_version'");
     t_ok(st && nb_step(st) == NB_ROW, "nb_meta has a schema version");
-    t_streq(st ? nb_col_text(st, 0) : NULL, "1", "schema version is 1");
+    t_streq(st ? nb_col_text(st, 0) : NULL, "2", "schema version is 2");
     t_inteq(count_sql("SELECT count(*) FROM nb_access_keys"), 0, "nb_access_keys exists");
     t_inteq(count_sql(COUNT_ITEMS), 0, "service schema ran");
     st = nb_sql(NULL, "PRAGMA foreign_keys");
@@ -402,6 +402,20 @@ test_disk(void)
              nb_col_int(st, 1) == 7 && nb_step(st) == NB_DONE,
          "committed row kept, uncommitted one gone");
     t_inteq(count_sql("SELECT count(*) FROM nb_meta"), 1, "one version row after reopen");
+
+    /* A version-1 folder (keys without a state) is migrated: its keys
+     * stay, active. */
+    t_inteq(nb_store_exec("INSERT INTO nb_access_keys (key_id, secret, account, state)"
+                          " VALUES ('AKIAOLD', 's', '000000000000', 1);"
+                          "ALTER TABLE nb_access_keys DROP COLUMN state;"
+                          "UPDATE nb_meta SET value = '1' WHERE key = 'schema_version'"),
+            NB_OK, "pretend a version-1 folder");
+    nb_store_close();
+    t_inteq(open_store(dir), NB_OK, "a version-1 folder opens");
+    t_inteq(count_sql("SELECT value FROM nb_meta WHERE key = 'schema_version'"), 2,
+            "migrated to version 2");
+    t_inteq(count_sql("SELECT state FROM nb_access_keys WHERE key_id = 'AKIAOLD'"), 0,
+            "a migrated key is active");
 
     /* A database from a newer nimbus is refused. */
     t_inteq(nb_store_exec("UPDATE nb_meta SET value = '99' WHERE key = 'schema_version'"), NB_OK,
