@@ -13,7 +13,6 @@
  * ("Signing and authenticating REST requests", with "Query string request
  * authentication alternative").
  */
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -85,51 +84,12 @@ static const char *const signed_subresources[] = {
     "website",
 };
 
-typedef struct v2ctx {
-    nb_arena *a;               /* where strings go */
-    const nb_http_req *req;    /* the request as sent */
-    const nb_sigv4_auth *auth; /* what parsing found */
-    nb_sigv4_err *err;         /* the answer */
-    int oom;                   /* an allocation failed */
-} v2ctx;
-
-static const char *afmt(v2ctx *c, const char *fmt, ...) NB_PRINTF(2, 3);
-
-static const char *
-afmt(v2ctx *c, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char *s = nb_arena_vprintf(c->a, fmt, ap);
-    va_end(ap);
-    if (!s) {
-        c->oom = 1;
-        return "";
-    }
-    return s;
-}
-
-static int
-fail(v2ctx *c, const char *code, int status, const char *msg)
-{
-    c->err->code = code;
-    c->err->status = status;
-    c->err->message = msg;
-    return NB_EAWS;
-}
-
-static void
-field(v2ctx *c, const char *name, const char *value)
-{
-    nb_sigv4_err *e = c->err;
-    if (NB_ALWAYS(e->nfields < NB_SIGV4_FIELDS_MAX))
-        e->fields[e->nfields++] = (nb_sigv4_field){name, value};
-}
+typedef nb_sig_ctx v2ctx;
 
 static const char *
 sdup(v2ctx *c, nb_str s)
 {
-    return afmt(c, "%.*s", (int)s.len, s.p ? s.p : "");
+    return nb_sig_afmt(c, "%.*s", (int)s.len, s.p ? s.p : "");
 }
 
 /* ------------------------------------------------------ string to sign */
@@ -374,10 +334,10 @@ header_form(v2ctx *c)
     const char *colon = memchr(rest.p, ':', rest.len);
     if (colon && colon > rest.p && (size_t)(colon - rest.p) + 1 < rest.len)
         return NB_OK;
-    fail(c, "InvalidArgument", 400,
-         "AWS authorization header is invalid.  Expected AwsAccessKeyId:signature");
-    field(c, "ArgumentName", "Authorization");
-    field(c, "ArgumentValue", sdup(c, c->auth->authorization));
+    nb_sig_fail(c, "InvalidArgument", 400,
+                "AWS authorization header is invalid.  Expected AwsAccessKeyId:signature");
+    nb_sig_field(c, "ArgumentName", "Authorization");
+    nb_sig_field(c, "ArgumentValue", sdup(c, c->auth->authorization));
     return NB_EAWS;
 }
 
@@ -394,17 +354,17 @@ header_time(v2ctx *c, int64_t now)
     nb_str s = trim(nb_str_c(d ? d : ""));
     double t;
     if (!s.len || nb_time_parse_rfc822(s.p, s.len, &t) != NB_OK)
-        return fail(c, "AccessDenied", 403,
-                    "AWS authentication requires a valid Date or x-amz-date header");
+        return nb_sig_fail(c, "AccessDenied", 403,
+                           "AWS authentication requires a valid Date or x-amz-date header");
     if ((int64_t)t >= now - SKEW_S && (int64_t)t <= now + SKEW_S)
         return NB_OK;
     char iso[32];
     nb_time_iso_seconds(iso, now);
-    fail(c, "RequestTimeTooSkewed", 403,
-         "The difference between the request time and the current time is too large.");
-    field(c, "RequestTime", sdup(c, s));
-    field(c, "ServerTime", afmt(c, "%s", iso));
-    field(c, "MaxAllowedSkewMilliseconds", "900000");
+    nb_sig_fail(c, "RequestTimeTooSkewed", 403,
+                "The difference between the request time and the current time is too large.");
+    nb_sig_field(c, "RequestTime", sdup(c, s));
+    nb_sig_field(c, "ServerTime", nb_sig_afmt(c, "%s", iso));
+    nb_sig_field(c, "MaxAllowedSkewMilliseconds", "900000");
     return NB_EAWS;
 }
 
@@ -418,14 +378,14 @@ query_form(v2ctx *c, nb_arena *a, double now)
 {
     const nb_sigv4_auth *au = c->auth;
     if (!au->access_key.len || !au->signature.len || !au->expires.len)
-        return fail(c, "AccessDenied", 403,
-                    "Query-string authentication requires the Signature, Expires and "
-                    "AWSAccessKeyId parameters");
+        return nb_sig_fail(c, "AccessDenied", 403,
+                           "Query-string authentication requires the Signature, Expires and "
+                           "AWSAccessKeyId parameters");
     for (size_t i = 0; i < au->expires.len; i++)
         if (!is_digit(au->expires.p[i]))
-            return fail(c, "AccessDenied", 403,
-                        afmt(c, "Invalid date (should be seconds since epoch): %.*s",
-                             (int)au->expires.len, au->expires.p));
+            return nb_sig_fail(c, "AccessDenied", 403,
+                               nb_sig_afmt(c, "Invalid date (should be seconds since epoch): %.*s",
+                                           (int)au->expires.len, au->expires.p));
     return nb_sigv4_check_expiry(a, c->req, au, now, c->err);
 }
 
@@ -462,11 +422,11 @@ mismatch(v2ctx *c, const char *to_sign)
         bytes[3 * i + 2] = i + 1 < n ? ' ' : '\0';
     }
     c->err->string_to_sign = to_sign;
-    fail(c, "SignatureDoesNotMatch", 403, MSG_SIGNATURE);
-    field(c, "AWSAccessKeyId", sdup(c, c->auth->access_key));
-    field(c, "StringToSign", to_sign);
-    field(c, "SignatureProvided", sdup(c, c->auth->signature));
-    field(c, "StringToSignBytes", bytes);
+    nb_sig_fail(c, "SignatureDoesNotMatch", 403, MSG_SIGNATURE);
+    nb_sig_field(c, "AWSAccessKeyId", sdup(c, c->auth->access_key));
+    nb_sig_field(c, "StringToSign", to_sign);
+    nb_sig_field(c, "SignatureProvided", sdup(c, c->auth->signature));
+    nb_sig_field(c, "StringToSignBytes", bytes);
     return NB_EAWS;
 }
 

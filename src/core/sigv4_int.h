@@ -3,6 +3,7 @@
  * (parsing) and sigv4_verify.c (verification): byte helpers, the query
  * scan that finds the signing parameters, and the names both check.
  * Nothing here allocates but nb_sigv4_pct_decode, in the caller's arena.
+ * sigv2.c (S3's older signatures) shares the checks' working state.
  */
 #ifndef NB_SIGV4_INT_H
 #define NB_SIGV4_INT_H
@@ -12,6 +13,7 @@
 #include "arena.h"
 #include "http.h"
 #include "nb.h"
+#include "sigv4.h"
 #include "str.h"
 
 #define ALGORITHM "AWS4-HMAC-SHA256"
@@ -117,5 +119,29 @@ const char *nb_sigv4_find_header(const nb_http_req *req, const char *lname);
 int nb_sigv4_next_pair(nb_str q, size_t *pos, qpair *out);
 /* The first occurrence of each signing parameter in the raw query. */
 void nb_sigv4_scan_query(const char *query, qscan *q);
+
+/* A signature check's working state, shared by SigV4 (sigv4_verify.c) and
+ * SigV2 (sigv2.c): strings go to the arena, a refusal to err (with its
+ * extra fields); oom notes a failed allocation, which callers turn into
+ * NB_ENOMEM at the end. Defined in sigv4_verify.c. */
+typedef struct nb_sig_ctx {
+    nb_arena *a;               /* where messages and canonical strings go */
+    const nb_http_req *req;    /* the request */
+    const nb_sigv4_auth *auth; /* what parsing found */
+    int style;                 /* an nb_sigv4_style */
+    int bucket;                /* style is NB_SIGV4_STYLE_BUCKET */
+    int oom;                   /* an allocation failed */
+    int64_t t;                 /* request time, epoch seconds */
+    int64_t now;               /* server clock, epoch seconds */
+    char amz[32];              /* request time, basic ISO 8601 */
+    nb_sigv4_err *err;         /* the answer */
+} nb_sig_ctx;
+
+/* A string in c's arena ("" and oom set when that fails). */
+const char *nb_sig_afmt(nb_sig_ctx *c, const char *fmt, ...) NB_PRINTF(2, 3);
+/* Sets the refusal: code, HTTP status, message; returns NB_EAWS. */
+int nb_sig_fail(nb_sig_ctx *c, const char *code, int status, const char *msg);
+/* Adds an extra field to the refusal (S3's StringToSign, say). */
+void nb_sig_field(nb_sig_ctx *c, const char *name, const char *value);
 
 #endif

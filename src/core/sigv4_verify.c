@@ -14,6 +14,7 @@
  * AWS: https://docs.aws.amazon.com/AmazonS3/latest/API/sig-v4-header-based-auth.html
  * AWS: https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -162,23 +163,10 @@ parse_http_date(nb_str s, int64_t *t)
 
 /* ---------------------------------------------------------------- errors */
 
-typedef struct ctx {
-    nb_arena *a;               /* where messages and canonical strings go */
-    const nb_http_req *req;    /* the request */
-    const nb_sigv4_auth *auth; /* what parsing found */
-    int style;                 /* an nb_sigv4_style */
-    int bucket;                /* style is NB_SIGV4_STYLE_BUCKET */
-    int oom;                   /* an allocation failed */
-    int64_t t;                 /* request time, epoch seconds */
-    int64_t now;               /* server clock, epoch seconds */
-    char amz[32];              /* request time, basic ISO 8601 */
-    nb_sigv4_err *err;         /* the answer */
-} ctx;
+typedef nb_sig_ctx ctx;
 
-static const char *afmt(ctx *c, const char *fmt, ...) NB_PRINTF(2, 3);
-
-static const char *
-afmt(ctx *c, const char *fmt, ...)
+const char *
+nb_sig_afmt(nb_sig_ctx *c, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -191,8 +179,8 @@ afmt(ctx *c, const char *fmt, ...)
     return s;
 }
 
-static int
-fail(ctx *c, const char *code, int status, const char *msg)
+int
+nb_sig_fail(nb_sig_ctx *c, const char *code, int status, const char *msg)
 {
     c->err->code = code;
     c->err->status = status;
@@ -200,8 +188,8 @@ fail(ctx *c, const char *code, int status, const char *msg)
     return NB_EAWS;
 }
 
-static void
-field(ctx *c, const char *name, const char *value)
+void
+nb_sig_field(nb_sig_ctx *c, const char *name, const char *value)
 {
     nb_sigv4_err *e = c->err;
     if (NB_ALWAYS(e->nfields < NB_SIGV4_FIELDS_MAX))
@@ -229,10 +217,10 @@ coral(ctx *c, family f, const char *msg)
                                        "UnrecognizedClientException"};
     static const int query_status[] = {403, 400, 403, 403};
     if (c->style == NB_SIGV4_STYLE_JSON)
-        return fail(c, json[f], 400, msg);
+        return nb_sig_fail(c, json[f], 400, msg);
     if (c->style == NB_SIGV4_STYLE_REST_JSON)
-        return fail(c, json[f], 403, msg);
-    return fail(c, query[f], query_status[f], msg);
+        return nb_sig_fail(c, json[f], 403, msg);
+    return nb_sig_fail(c, query[f], query_status[f], msg);
 }
 
 static int
@@ -248,7 +236,7 @@ no_token(ctx *c)
 static const char *
 sdup(ctx *c, nb_str s)
 {
-    return afmt(c, "%.*s", (int)s.len, s.p ? s.p : "");
+    return nb_sig_afmt(c, "%.*s", (int)s.len, s.p ? s.p : "");
 }
 
 /* "41 57 53 34": S3's *Bytes fields, lower-case hex, a space apart. */
@@ -285,16 +273,17 @@ nb_sigv4_reject(nb_arena *a, int style, nb_sigv4_reason reason, const nb_sigv4_a
     }
     switch (reason) {
     case NB_SIGV4_NO_AUTH:
-        fail(&c, "AccessDenied", 403, "Access Denied");
+        nb_sig_fail(&c, "AccessDenied", 403, "Access Denied");
         break;
     case NB_SIGV4_UNKNOWN_KEY:
         /* AWS: S3 InvalidAccessKeyId, with the key in AWSAccessKeyId. */
-        fail(&c, "InvalidAccessKeyId", 403,
-             "The AWS Access Key Id you provided does not exist in our records.");
-        field(&c, "AWSAccessKeyId", auth ? sdup(&c, auth->access_key) : "");
+        nb_sig_fail(&c, "InvalidAccessKeyId", 403,
+                    "The AWS Access Key Id you provided does not exist in our records.");
+        nb_sig_field(&c, "AWSAccessKeyId", auth ? sdup(&c, auth->access_key) : "");
         break;
     case NB_SIGV4_BAD_TOKEN:
-        fail(&c, "InvalidToken", 400, "The provided token is malformed or otherwise invalid.");
+        nb_sig_fail(&c, "InvalidToken", 400,
+                    "The provided token is malformed or otherwise invalid.");
         break;
     }
 }
@@ -339,7 +328,7 @@ coral_missing(ctx *c, unsigned missing)
         rc |= nb_buf_addf(&b, "Authorization=%.*s", (int)au->authorization.len,
                           au->authorization.p ? au->authorization.p : "");
     }
-    const char *msg = rc ? "" : afmt(c, "%s", b.p ? b.p : "");
+    const char *msg = rc ? "" : nb_sig_afmt(c, "%s", b.p ? b.p : "");
     c->oom |= rc != 0;
     nb_buf_free(&b);
     return coral(c, F_INCOMPLETE, msg);
@@ -349,10 +338,10 @@ static const char *
 cred_count_msg(ctx *c)
 {
     const nb_sigv4_auth *au = c->auth;
-    return afmt(c,
-                "Credential must have exactly 5 slash-delimited elements, e.g. "
-                "keyid/date/region/service/term, got '%.*s'",
-                (int)au->credential.len, au->credential.p ? au->credential.p : "");
+    return nb_sig_afmt(c,
+                       "Credential must have exactly 5 slash-delimited elements, e.g. "
+                       "keyid/date/region/service/term, got '%.*s'",
+                       (int)au->credential.len, au->credential.p ? au->credential.p : "");
 }
 
 static int
@@ -375,21 +364,21 @@ coral_form(ctx *c)
         return no_token(c);
     case NB_SIGV4_BAD_PAIR:
         return coral(c, F_INCOMPLETE,
-                     afmt(c,
-                          "'%.*s' not a valid key=value pair (missing equal-sign) in "
-                          "Authorization header: '%.*s'.",
-                          (int)au->bad_part.len, au->bad_part.p, (int)au->authorization.len,
-                          au->authorization.p));
+                     nb_sig_afmt(c,
+                                 "'%.*s' not a valid key=value pair (missing equal-sign) in "
+                                 "Authorization header: '%.*s'.",
+                                 (int)au->bad_part.len, au->bad_part.p, (int)au->authorization.len,
+                                 au->authorization.p));
     case NB_SIGV4_MISSING:
         return coral_missing(c, au->missing);
     case NB_SIGV4_BAD_ESCAPE:
         /* Not seen from AWS: a parameter that cannot be decoded is
          * reported like a credential that cannot be split. */
         return coral(c, F_INCOMPLETE,
-                     afmt(c,
-                          "Credential must have exactly 5 slash-delimited elements, e.g. "
-                          "keyid/date/region/service/term, got '%.*s'",
-                          (int)au->bad_part.len, au->bad_part.p));
+                     nb_sig_afmt(c,
+                                 "Credential must have exactly 5 slash-delimited elements, e.g. "
+                                 "keyid/date/region/service/term, got '%.*s'",
+                                 (int)au->bad_part.len, au->bad_part.p));
     default:
         return NB_OK;
     }
@@ -398,22 +387,22 @@ coral_form(ctx *c)
 static int
 bucket_malformed(ctx *c, const char *what)
 {
-    return fail(c, "AuthorizationHeaderMalformed", 400,
-                afmt(c, "The authorization header is malformed; %s", what));
+    return nb_sig_fail(c, "AuthorizationHeaderMalformed", 400,
+                       nb_sig_afmt(c, "The authorization header is malformed; %s", what));
 }
 
 static int
 bucket_query_error(ctx *c, const char *msg)
 {
-    return fail(c, "AuthorizationQueryParametersError", 400, msg);
+    return nb_sig_fail(c, "AuthorizationQueryParametersError", 400, msg);
 }
 
 static int
 bucket_invalid_argument(ctx *c, const char *msg, const char *name, nb_str value)
 {
-    fail(c, "InvalidArgument", 400, msg);
-    field(c, "ArgumentName", name);
-    field(c, "ArgumentValue", sdup(c, value));
+    nb_sig_fail(c, "InvalidArgument", 400, msg);
+    nb_sig_field(c, "ArgumentName", name);
+    nb_sig_field(c, "ArgumentValue", sdup(c, value));
     return NB_EAWS;
 }
 
@@ -458,9 +447,9 @@ bucket_form(ctx *c)
             return bucket_invalid_argument(c, "Unsupported Authorization Type", "Authorization",
                                            au->authorization);
         /* AWS: SigV2 where only SigV4 is accepted. */
-        return fail(c, "InvalidRequest", 400,
-                    "The authorization mechanism you have provided is not supported. Please "
-                    "use " ALGORITHM ".");
+        return nb_sig_fail(c, "InvalidRequest", 400,
+                           "The authorization mechanism you have provided is not supported. Please "
+                           "use " ALGORITHM ".");
     default:
         break;
     }
@@ -470,8 +459,8 @@ bucket_form(ctx *c)
     case NB_SIGV4_BAD_PAIR:
     case NB_SIGV4_MISSING:
         if (au->bad == NB_SIGV4_MISSING && au->missing == NB_SIGV4_NEED_DATE)
-            return fail(c, "AccessDenied", 403,
-                        "AWS authentication requires a valid Date or x-amz-date header");
+            return nb_sig_fail(c, "AccessDenied", 403,
+                               "AWS authentication requires a valid Date or x-amz-date header");
         return bucket_malformed(c, "the authorization header requires three components: "
                                    "Credential, SignedHeaders, and Signature.");
     case NB_SIGV4_BAD_ALGORITHM:
@@ -509,10 +498,10 @@ coral_time(ctx *c)
     if (read_time(c)) {
         nb_str d = au->amz_date.len ? au->amz_date : au->http_date;
         return coral(c, F_INCOMPLETE,
-                     afmt(c,
-                          "Date must be in ISO-8601 'basic format'. Got '%.*s'. See "
-                          "http://en.wikipedia.org/wiki/ISO_8601",
-                          (int)d.len, d.p));
+                     nb_sig_afmt(c,
+                                 "Date must be in ISO-8601 'basic format'. Got '%.*s'. See "
+                                 "http://en.wikipedia.org/wiki/ISO_8601",
+                                 (int)d.len, d.p));
     }
     /* AWS: "Signature expired: 20130301T000000Z is now earlier than
      * 20130609T094515Z (20130609T100015Z - 15 min.)" and "Signature not
@@ -524,14 +513,15 @@ coral_time(ctx *c)
     if (c->t < c->now - SKEW_S) {
         nb_time_basic(edge, c->now - SKEW_S);
         return coral(c, F_SIGNATURE,
-                     afmt(c, "Signature expired: %s is now earlier than %s (%s - 15 min.)", c->amz,
-                          edge, now));
+                     nb_sig_afmt(c, "Signature expired: %s is now earlier than %s (%s - 15 min.)",
+                                 c->amz, edge, now));
     }
     if (c->t > c->now + SKEW_S) {
         nb_time_basic(edge, c->now + SKEW_S);
-        return coral(c, F_SIGNATURE,
-                     afmt(c, "Signature not yet current: %s is still later than %s (%s + 15 min.)",
-                          c->amz, edge, now));
+        return coral(
+            c, F_SIGNATURE,
+            nb_sig_afmt(c, "Signature not yet current: %s is still later than %s (%s + 15 min.)",
+                        c->amz, edge, now));
     }
     return NB_OK;
 }
@@ -573,15 +563,16 @@ bucket_time(ctx *c)
         if (query)
             return bucket_query_error(c, "X-Amz-Date must be in the ISO8601 Long Format "
                                          "\"yyyyMMdd'T'HHmmss'Z'\"");
-        return fail(c, "AccessDenied", 403,
-                    "AWS authentication requires a valid Date or x-amz-date header");
+        return nb_sig_fail(c, "AccessDenied", 403,
+                           "AWS authentication requires a valid Date or x-amz-date header");
     }
     if (!nb_str_eq(au->date, (nb_str){c->amz, 8})) {
         if (query)
-            return bucket_query_error(c, afmt(c,
-                                              "Invalid credential date \"%.*s\". This date is not "
-                                              "the same as X-Amz-Date: \"%.8s\".",
-                                              (int)au->date.len, au->date.p, c->amz));
+            return bucket_query_error(
+                c, nb_sig_afmt(c,
+                               "Invalid credential date \"%.*s\". This date is not "
+                               "the same as X-Amz-Date: \"%.8s\".",
+                               (int)au->date.len, au->date.p, c->amz));
         return bucket_malformed(c, "Invalid credential date. Date is not the same as X-Amz-Date.");
     }
     char iso[32];
@@ -592,11 +583,11 @@ bucket_time(ctx *c)
         /* AWS: S3 RequestTimeTooSkewed with RequestTime, ServerTime and
          * MaxAllowedSkewMilliseconds (e.g. minio-py issue 285). */
         nb_str sent = au->amz_date.len ? au->amz_date : au->http_date;
-        fail(c, "RequestTimeTooSkewed", 403,
-             "The difference between the request time and the current time is too large.");
-        field(c, "RequestTime", sdup(c, sent));
-        field(c, "ServerTime", afmt(c, "%s", iso));
-        field(c, "MaxAllowedSkewMilliseconds", "900000");
+        nb_sig_fail(c, "RequestTimeTooSkewed", 403,
+                    "The difference between the request time and the current time is too large.");
+        nb_sig_field(c, "RequestTime", sdup(c, sent));
+        nb_sig_field(c, "ServerTime", nb_sig_afmt(c, "%s", iso));
+        nb_sig_field(c, "MaxAllowedSkewMilliseconds", "900000");
         return NB_EAWS;
     }
     int64_t expires = 0;
@@ -608,19 +599,19 @@ bucket_time(ctx *c)
     if (c->t > c->now + SKEW_S) {
         /* AWS: AccessDenied "Request is not yet valid"; S3 gives
          * X-Amz-Date in epoch milliseconds (github.com/minio/minio/issues/2638). */
-        fail(c, "AccessDenied", 403, "Request is not yet valid");
-        field(c, "X-Amz-Date", afmt(c, "%lld", (long long)c->t * 1000));
-        field(c, "Expires", afmt(c, "%s", until));
-        field(c, "ServerTime", afmt(c, "%s", iso));
+        nb_sig_fail(c, "AccessDenied", 403, "Request is not yet valid");
+        nb_sig_field(c, "X-Amz-Date", nb_sig_afmt(c, "%lld", (long long)c->t * 1000));
+        nb_sig_field(c, "Expires", nb_sig_afmt(c, "%s", until));
+        nb_sig_field(c, "ServerTime", nb_sig_afmt(c, "%s", iso));
         return NB_EAWS;
     }
     if (c->now > c->t + expires) {
         /* AWS: AccessDenied "Request has expired" with X-Amz-Expires,
          * Expires and ServerTime (aws-sdk-php issue 1333). */
-        fail(c, "AccessDenied", 403, "Request has expired");
-        field(c, "X-Amz-Expires", sdup(c, au->expires));
-        field(c, "Expires", afmt(c, "%s", until));
-        field(c, "ServerTime", afmt(c, "%s", iso));
+        nb_sig_fail(c, "AccessDenied", 403, "Request has expired");
+        nb_sig_field(c, "X-Amz-Expires", sdup(c, au->expires));
+        nb_sig_field(c, "Expires", nb_sig_afmt(c, "%s", until));
+        nb_sig_field(c, "ServerTime", nb_sig_afmt(c, "%s", iso));
         return NB_EAWS;
     }
     return NB_OK;
@@ -654,24 +645,26 @@ coral_scope(ctx *c)
     if (!signs_header(au->signed_headers, "host"))
         return coral(c, F_SIGNATURE, "'Host' must be a 'SignedHeader' in the AWS Authorization.");
     if (au->bad == NB_SIGV4_BAD_ALGORITHM)
-        return coral(c, F_INCOMPLETE,
-                     afmt(c, "Unsupported AWS 'algorithm': '%.*s' (only " ALGORITHM " for now). ",
-                          (int)au->algorithm.len, au->algorithm.p));
+        return coral(
+            c, F_INCOMPLETE,
+            nb_sig_afmt(c, "Unsupported AWS 'algorithm': '%.*s' (only " ALGORITHM " for now). ",
+                        (int)au->algorithm.len, au->algorithm.p));
     if (au->bad == NB_SIGV4_BAD_CREDENTIAL)
         return coral(c, F_INCOMPLETE, cred_count_msg(c));
     const char *term = "", *date = "";
     if (au->bad == NB_SIGV4_BAD_TERMINATOR)
-        term = afmt(c,
-                    "Credential should be scoped with a valid terminator: '" TERMINATOR
-                    "', not '%.*s'. ",
-                    (int)au->terminator.len, au->terminator.p);
+        term = nb_sig_afmt(c,
+                           "Credential should be scoped with a valid terminator: '" TERMINATOR
+                           "', not '%.*s'. ",
+                           (int)au->terminator.len, au->terminator.p);
     if (!nb_str_eq(au->date, (nb_str){c->amz, 8}))
-        date = afmt(c,
-                    "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of "
-                    "date from HTTP: '%.*s' != '%.8s', from '%s'.",
-                    (int)au->date.len, au->date.p, c->amz, c->amz);
+        date =
+            nb_sig_afmt(c,
+                        "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of "
+                        "date from HTTP: '%.*s' != '%.8s', from '%s'.",
+                        (int)au->date.len, au->date.p, c->amz, c->amz);
     if (*term || *date)
-        return coral(c, F_SIGNATURE, afmt(c, "%s%s", term, date));
+        return coral(c, F_SIGNATURE, nb_sig_afmt(c, "%s%s", term, date));
     return NB_OK;
 }
 
@@ -692,8 +685,8 @@ bucket_payload_header(ctx *c, const char *v)
         "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER",
     };
     if (!v)
-        return fail(c, "InvalidRequest", 400,
-                    "Missing required header for this request: x-amz-content-sha256");
+        return nb_sig_fail(c, "InvalidRequest", 400,
+                           "Missing required header for this request: x-amz-content-sha256");
     for (size_t i = 0; i < NB_ARRAY_LEN(ok); i++)
         if (strcmp(v, ok[i]) == 0)
             return NB_OK;
@@ -751,7 +744,7 @@ payload_hash(ctx *c, const char *header)
     }
     char h[65];
     body_sha256(c->req, h);
-    return afmt(c, "%s", h);
+    return nb_sig_afmt(c, "%s", h);
 }
 
 /* AWS: a presigned S3 request may not carry x-amz-* headers it did not
@@ -767,12 +760,13 @@ bucket_unsigned_headers(ctx *c)
             continue;
         if (signs_header(au->signed_headers, n))
             continue;
-        list = list ? afmt(c, "%s, %s", list, n) : afmt(c, "%s", n);
+        list = list ? nb_sig_afmt(c, "%s, %s", list, n) : nb_sig_afmt(c, "%s", n);
     }
     if (!list)
         return NB_OK;
-    fail(c, "AccessDenied", 403, "There were headers present in the request which were not signed");
-    field(c, "HeadersNotSigned", list);
+    nb_sig_fail(c, "AccessDenied", 403,
+                "There were headers present in the request which were not signed");
+    nb_sig_field(c, "HeadersNotSigned", list);
     return NB_EAWS;
 }
 
@@ -990,7 +984,7 @@ static int
 sign(ctx *c, const char *secret, const char *to_sign, char out[65])
 {
     const nb_sigv4_auth *au = c->auth;
-    const char *k0 = afmt(c, "AWS4%s", secret);
+    const char *k0 = nb_sig_afmt(c, "AWS4%s", secret);
     if (c->oom)
         return NB_ENOMEM;
     unsigned char k[32];
@@ -1014,21 +1008,22 @@ signature_mismatch(ctx *c, const char *creq, const char *to_sign)
         /* AWS: Coral services append what they computed (dynalite; STS
          * in github.com/boto/boto3/issues/756). */
         return coral(c, F_SIGNATURE,
-                     afmt(c,
-                          MSG_SIGNATURE "\n\nThe Canonical String for this request should have "
-                                        "been\n'%s'\n\nThe String-to-Sign should have been\n'%s'\n",
-                          creq, to_sign));
+                     nb_sig_afmt(c,
+                                 MSG_SIGNATURE
+                                 "\n\nThe Canonical String for this request should have "
+                                 "been\n'%s'\n\nThe String-to-Sign should have been\n'%s'\n",
+                                 creq, to_sign));
     }
     /* AWS: S3 adds AWSAccessKeyId, StringToSign, SignatureProvided,
      * StringToSignBytes, CanonicalRequest, CanonicalRequestBytes
      * (github.com/minio/minio/issues/2986). */
-    fail(c, "SignatureDoesNotMatch", 403, MSG_BUCKET_SIGNATURE);
-    field(c, "AWSAccessKeyId", sdup(c, au->access_key));
-    field(c, "StringToSign", to_sign);
-    field(c, "SignatureProvided", sdup(c, au->signature));
-    field(c, "StringToSignBytes", spaced_hex(c, to_sign));
-    field(c, "CanonicalRequest", creq);
-    field(c, "CanonicalRequestBytes", spaced_hex(c, creq));
+    nb_sig_fail(c, "SignatureDoesNotMatch", 403, MSG_BUCKET_SIGNATURE);
+    nb_sig_field(c, "AWSAccessKeyId", sdup(c, au->access_key));
+    nb_sig_field(c, "StringToSign", to_sign);
+    nb_sig_field(c, "SignatureProvided", sdup(c, au->signature));
+    nb_sig_field(c, "StringToSignBytes", spaced_hex(c, to_sign));
+    nb_sig_field(c, "CanonicalRequest", creq);
+    nb_sig_field(c, "CanonicalRequestBytes", spaced_hex(c, creq));
     return NB_EAWS;
 }
 
@@ -1046,7 +1041,7 @@ check_signature(ctx *c, const char *secret, const char *payload)
     SHA256((const unsigned char *)creq, clen, h);
     hex_lower(h, sizeof(h), hh);
     const char *to_sign =
-        afmt(c, ALGORITHM "\n%s\n%.*s\n%s", c->amz, (int)au->scope.len, au->scope.p, hh);
+        nb_sig_afmt(c, ALGORITHM "\n%s\n%.*s\n%s", c->amz, (int)au->scope.len, au->scope.p, hh);
     if (c->oom)
         return NB_ENOMEM;
     rc = sign(c, secret, to_sign, sig);
@@ -1073,10 +1068,10 @@ bucket_body_check(ctx *c, const char *header)
         i++;
     if (i == 64)
         return NB_OK;
-    fail(c, "XAmzContentSHA256Mismatch", 400,
-         "The provided 'x-amz-content-sha256' header does not match what was computed.");
-    field(c, "ClientComputedContentSHA256", afmt(c, "%s", header));
-    field(c, "S3ComputedContentSHA256", afmt(c, "%s", h));
+    nb_sig_fail(c, "XAmzContentSHA256Mismatch", 400,
+                "The provided 'x-amz-content-sha256' header does not match what was computed.");
+    nb_sig_field(c, "ClientComputedContentSHA256", nb_sig_afmt(c, "%s", header));
+    nb_sig_field(c, "S3ComputedContentSHA256", nb_sig_afmt(c, "%s", h));
     return NB_EAWS;
 }
 
@@ -1134,9 +1129,9 @@ v2_expiry(ctx *c)
     char until[32], iso[32];
     nb_time_iso_seconds(until, (double)v);
     nb_time_iso_seconds(iso, (double)c->now);
-    fail(c, "AccessDenied", 403, "Request has expired");
-    field(c, "Expires", afmt(c, "%s", until));
-    field(c, "ServerTime", afmt(c, "%s", iso));
+    nb_sig_fail(c, "AccessDenied", 403, "Request has expired");
+    nb_sig_field(c, "Expires", nb_sig_afmt(c, "%s", until));
+    nb_sig_field(c, "ServerTime", nb_sig_afmt(c, "%s", iso));
     return NB_EAWS;
 }
 
