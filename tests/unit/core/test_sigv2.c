@@ -12,6 +12,7 @@
 #include "core/arena.h"
 #include "core/sigv4.h"
 #include "t.h"
+#include "t_sig.h"
 
 #define T0 1709987696.0 /* 2024-03-09T12:34:56Z, the vectors' frozen clock */
 #define MAX_VECS 32
@@ -124,32 +125,6 @@ req_of(const vec *v, nb_http_req *r)
     r->body = "";
 }
 
-static const char *
-fieldv(const nb_sigv4_err *e, const char *name)
-{
-    for (size_t i = 0; i < e->nfields; i++)
-        if (strcmp(e->fields[i].name, name) == 0)
-            return e->fields[i].value;
-    return NULL;
-}
-
-static void
-expect(int rc, const nb_sigv4_err *e, const char *code, int status, const char *msg,
-       const char *what)
-{
-    char name[256];
-    snprintf(name, sizeof(name), "%s: refused", what);
-    t_inteq(rc, NB_EAWS, name);
-    snprintf(name, sizeof(name), "%s: code", what);
-    t_streq(e->code, code, name);
-    snprintf(name, sizeof(name), "%s: status", what);
-    t_inteq(e->status, status, name);
-    if (msg) {
-        snprintf(name, sizeof(name), "%s: message", what);
-        t_streq(e->message, msg, name);
-    }
-}
-
 static void
 test_vector(const vec *v)
 {
@@ -178,7 +153,7 @@ test_vector(const vec *v)
 
     rc = nb_sigv2_verify(A, &r, &au, v->resource, "not-the-secret", T0 + 30, &err);
     snprintf(name, sizeof(name), "%s: wrong secret", v->name);
-    expect(rc, &err, "SignatureDoesNotMatch", 403,
+    expect_err(rc, &err, "SignatureDoesNotMatch", 403,
            "The request signature we calculated does not match the signature you provided. "
            "Check your key and signing method.",
            name);
@@ -201,7 +176,7 @@ test_vector(const vec *v)
 
     rc = nb_sigv2_verify(A, &r, &au, v->resource, NULL, T0 + 30, &err);
     snprintf(name, sizeof(name), "%s: unknown key", v->name);
-    expect(rc, &err, "InvalidAccessKeyId", 403,
+    expect_err(rc, &err, "InvalidAccessKeyId", 403,
            "The AWS Access Key Id you provided does not exist in our records.", name);
     t_streq(fieldv(&err, "AWSAccessKeyId"), "AKIAIOSFODNN7EXAMPLE", name);
 
@@ -211,10 +186,10 @@ test_vector(const vec *v)
         t.method = strcmp(v->method, "GET") == 0 ? "HEAD" : "GET";
         rc = nb_sigv2_verify(A, &t, &au, v->resource, v->secret, T0 + 30, &err);
         snprintf(name, sizeof(name), "%s: another method", v->name);
-        expect(rc, &err, "SignatureDoesNotMatch", 403, NULL, name);
+        expect_err(rc, &err, "SignatureDoesNotMatch", 403, NULL, name);
         rc = nb_sigv2_verify(A, &r, &au, "/other/resource", v->secret, T0 + 30, &err);
         snprintf(name, sizeof(name), "%s: another resource", v->name);
-        expect(rc, &err, "SignatureDoesNotMatch", 403, NULL, name);
+        expect_err(rc, &err, "SignatureDoesNotMatch", 403, NULL, name);
     }
 }
 
@@ -241,7 +216,7 @@ test_clock(void)
         t_inteq(nb_sigv2_verify(A, &r, &au, v->resource, v->secret, T0 + 899, &err), NB_OK,
                 "header: 899 s late is in time");
         int rc = nb_sigv2_verify(A, &r, &au, v->resource, v->secret, T0 + 901, &err);
-        expect(rc, &err, "RequestTimeTooSkewed", 403,
+        expect_err(rc, &err, "RequestTimeTooSkewed", 403,
                "The difference between the request time and the current time is too large.",
                "header: 901 s late");
         t_streq(fieldv(&err, "RequestTime"), "Sat, 09 Mar 2024 12:34:56 GMT",
@@ -249,16 +224,16 @@ test_clock(void)
         t_streq(fieldv(&err, "ServerTime"), "2024-03-09T12:49:57Z", "header: ServerTime");
         t_streq(fieldv(&err, "MaxAllowedSkewMilliseconds"), "900000", "header: allowed skew");
         rc = nb_sigv2_verify(A, &r, &au, v->resource, v->secret, T0 - 901, &err);
-        expect(rc, &err, "RequestTimeTooSkewed", 403, NULL, "header: 901 s early");
+        expect_err(rc, &err, "RequestTimeTooSkewed", 403, NULL, "header: 901 s early");
         /* Refused for its time before its key is looked at. */
         rc = nb_sigv2_verify(A, &r, &au, v->resource, NULL, T0 + 901, &err);
-        expect(rc, &err, "RequestTimeTooSkewed", 403, NULL, "header: time before key");
+        expect_err(rc, &err, "RequestTimeTooSkewed", 403, NULL, "header: time before key");
     }
     if ((v = find_vec("amz_date"))) {
         req_of(v, &r);
         nb_sigv4_parse(A, &r, &au);
         int rc = nb_sigv2_verify(A, &r, &au, v->resource, v->secret, T0 + 3600, &err);
-        expect(rc, &err, "RequestTimeTooSkewed", 403, NULL, "x-amz-date: its time counts");
+        expect_err(rc, &err, "RequestTimeTooSkewed", 403, NULL, "x-amz-date: its time counts");
     }
     if ((v = find_vec("presigned_get"))) {
         req_of(v, &r);
@@ -266,11 +241,11 @@ test_clock(void)
         t_inteq(nb_sigv2_verify(A, &r, &au, v->resource, v->secret, T0 + 3600, &err), NB_OK,
                 "presigned: valid up to Expires");
         int rc = nb_sigv2_verify(A, &r, &au, v->resource, v->secret, T0 + 3601, &err);
-        expect(rc, &err, "AccessDenied", 403, "Request has expired", "presigned: past Expires");
+        expect_err(rc, &err, "AccessDenied", 403, "Request has expired", "presigned: past Expires");
         t_streq(fieldv(&err, "Expires"), "2024-03-09T13:34:56Z", "presigned: Expires field");
         t_streq(fieldv(&err, "ServerTime"), "2024-03-09T13:34:57Z", "presigned: ServerTime");
         rc = nb_sigv2_verify(A, &r, &au, v->resource, NULL, T0 + 3601, &err);
-        expect(rc, &err, "AccessDenied", 403, "Request has expired",
+        expect_err(rc, &err, "AccessDenied", 403, "Request has expired",
                "presigned: expiry before key");
     }
 }
@@ -299,7 +274,7 @@ test_malformed(void)
     nb_http_req r = hand_req(h, 2, "");
     nb_sigv4_parse(A, &r, &au);
     int rc = nb_sigv2_verify(A, &r, &au, "/bucket/k", "s", T0, &err);
-    expect(rc, &err, "InvalidArgument", 400,
+    expect_err(rc, &err, "InvalidArgument", 400,
            "AWS authorization header is invalid.  Expected AwsAccessKeyId:signature",
            "header without ':'");
     t_streq(fieldv(&err, "ArgumentName"), "Authorization", "header without ':': ArgumentName");
@@ -308,30 +283,30 @@ test_malformed(void)
     h[0].value = "AWS :c2ln";
     nb_sigv4_parse(A, &r, &au);
     rc = nb_sigv2_verify(A, &r, &au, "/bucket/k", "s", T0, &err);
-    expect(rc, &err, "InvalidArgument", 400, NULL, "header with no key");
+    expect_err(rc, &err, "InvalidArgument", 400, NULL, "header with no key");
 
     h[0].value = "AWS AKIAIOSFODNN7EXAMPLE:c2lnbmF0dXJl";
     r = hand_req(h, 1, "");
     nb_sigv4_parse(A, &r, &au);
     rc = nb_sigv2_verify(A, &r, &au, "/bucket/k", "s", T0, &err);
-    expect(rc, &err, "AccessDenied", 403,
+    expect_err(rc, &err, "AccessDenied", 403,
            "AWS authentication requires a valid Date or x-amz-date header", "header without Date");
 
     r = hand_req(h, 0, "AWSAccessKeyId=AKIAIOSFODNN7EXAMPLE&Expires=1709991296");
     nb_sigv4_parse(A, &r, &au);
     rc = nb_sigv2_verify(A, &r, &au, "/bucket/k", "s", T0, &err);
-    expect(rc, &err, "AccessDenied", 403,
+    expect_err(rc, &err, "AccessDenied", 403,
            "Query-string authentication requires the Signature, Expires and AWSAccessKeyId "
            "parameters",
            "presigned without Signature");
     r = hand_req(h, 0, "AWSAccessKeyId=AKIAIOSFODNN7EXAMPLE&Signature=c2ln");
     nb_sigv4_parse(A, &r, &au);
     rc = nb_sigv2_verify(A, &r, &au, "/bucket/k", "s", T0, &err);
-    expect(rc, &err, "AccessDenied", 403, NULL, "presigned without Expires");
+    expect_err(rc, &err, "AccessDenied", 403, NULL, "presigned without Expires");
     r = hand_req(h, 0, "AWSAccessKeyId=AKIAIOSFODNN7EXAMPLE&Signature=c2ln&Expires=soon");
     nb_sigv4_parse(A, &r, &au);
     rc = nb_sigv2_verify(A, &r, &au, "/bucket/k", "s", T0, &err);
-    expect(rc, &err, "AccessDenied", 403, "Invalid date (should be seconds since epoch): soon",
+    expect_err(rc, &err, "AccessDenied", 403, "Invalid date (should be seconds since epoch): soon",
            "presigned Expires not a number");
 }
 

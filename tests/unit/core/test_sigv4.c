@@ -12,6 +12,7 @@
 #include "core/arena.h"
 #include "core/sigv4.h"
 #include "t.h"
+#include "t_sig.h"
 
 #define T0 1709987696.0 /* 2024-03-09T12:34:56Z, the vectors' frozen clock */
 #define SECRET "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
@@ -194,32 +195,6 @@ check(const nb_http_req *req, const char *secret, double now, int style, nb_sigv
     nb_sigv4_auth auth;
     nb_sigv4_parse(A, req, &auth);
     return nb_sigv4_verify(A, req, &auth, secret, now, style, err);
-}
-
-static const char *
-fieldv(const nb_sigv4_err *e, const char *name)
-{
-    for (size_t i = 0; i < e->nfields; i++)
-        if (strcmp(e->fields[i].name, name) == 0)
-            return e->fields[i].value;
-    return NULL;
-}
-
-static void
-expect_err(int rc, const nb_sigv4_err *e, const char *code, int status, const char *msg,
-           const char *what)
-{
-    char name[256];
-    snprintf(name, sizeof(name), "%s: refused", what);
-    t_inteq(rc, NB_EAWS, name);
-    snprintf(name, sizeof(name), "%s: code", what);
-    t_streq(e->code, code, name);
-    snprintf(name, sizeof(name), "%s: status", what);
-    t_inteq(e->status, status, name);
-    if (msg) {
-        snprintf(name, sizeof(name), "%s: message", what);
-        t_streq(e->message, msg, name);
-    }
 }
 
 static const char *
