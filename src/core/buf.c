@@ -32,15 +32,17 @@ nb_buf_reset(nb_buf *b)
         b->p[0] = '\0';
 }
 
+/* Makes room for n more bytes and the NUL: doubling (from 256) when exact
+ * is 0, to the byte when the caller knows the final size. */
 static int
-grow(nb_buf *b, size_t n)
+grow(nb_buf *b, size_t n, int exact)
 {
     if (n > b->max || b->len > b->max - n)
         return NB_ENOMEM;
     size_t need = b->len + n + 1;
     if (need <= b->cap)
         return NB_OK;
-    size_t cap = b->cap ? b->cap : 256;
+    size_t cap = exact ? need : b->cap ? b->cap : 256;
     while (cap < need)
         cap *= 2;
     char *p = nb_realloc(b->p, cap);
@@ -54,23 +56,13 @@ grow(nb_buf *b, size_t n)
 int
 nb_buf_reserve(nb_buf *b, size_t n)
 {
-    if (n > b->max || b->len > b->max - n)
-        return NB_ENOMEM;
-    size_t need = b->len + n + 1;
-    if (need <= b->cap)
-        return NB_OK;
-    char *p = nb_realloc(b->p, need);
-    if (!p)
-        return NB_ENOMEM;
-    b->p = p;
-    b->cap = need;
-    return NB_OK;
+    return grow(b, n, 1);
 }
 
 int
 nb_buf_add(nb_buf *b, const void *p, size_t n)
 {
-    int rc = grow(b, n);
+    int rc = grow(b, n, 0);
     if (rc)
         return rc;
     if (n)
@@ -101,7 +93,7 @@ nb_buf_vaddf(nb_buf *b, const char *fmt, va_list ap)
     va_end(ap2);
     if (n < 0)
         return NB_EINVAL;
-    int rc = grow(b, (size_t)n);
+    int rc = grow(b, (size_t)n, 0);
     if (rc)
         return rc;
     vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
