@@ -129,9 +129,7 @@ add_amz_headers(v2ctx *c, nb_buf *b)
 {
     const nb_http_req *req = c->req;
     nb_str q = nb_str_c(req->query);
-    size_t max = req->nheaders + 1, n = 0, pos = 0;
-    for (size_t i = 0; i < q.len; i++)
-        max += q.p[i] == '&';
+    size_t max = req->nheaders + nb_sigv4_max_pairs(q), n = 0, pos = 0;
     if (max > NB_LIST_MAX)
         return NB_ENOMEM;
     amz *list = nb_arena_alloc(c->a, max * sizeof(*list));
@@ -219,9 +217,7 @@ static int
 add_resource(v2ctx *c, nb_buf *b, const char *resource)
 {
     nb_str q = nb_str_c(c->req->query);
-    size_t max = 1, n = 0, pos = 0;
-    for (size_t i = 0; i < q.len; i++)
-        max += q.p[i] == '&';
+    size_t max = nb_sigv4_max_pairs(q), n = 0, pos = 0;
     if (max > NB_LIST_MAX)
         return NB_ENOMEM;
     sub *list = nb_arena_alloc(c->a, max * sizeof(*list));

@@ -117,6 +117,16 @@ const char *nb_sigv4_find_header(const nb_http_req *req, const char *lname);
 /* The next non-empty '&'-separated pair of q at or after *pos; 0 at the
  * end. */
 int nb_sigv4_next_pair(nb_str q, size_t *pos, qpair *out);
+
+/* The most pairs nb_sigv4_next_pair can find in q: one more than its '&'s. */
+static inline size_t
+nb_sigv4_max_pairs(nb_str q)
+{
+    size_t n = 1;
+    for (size_t i = 0; i < q.len; i++)
+        n += q.p[i] == '&';
+    return n;
+}
 /* The first occurrence of each signing parameter in the raw query. */
 void nb_sigv4_scan_query(const char *query, qscan *q);
 

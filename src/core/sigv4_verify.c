@@ -851,9 +851,7 @@ static int
 canon_query(ctx *c, nb_buf *b)
 {
     nb_str q = nb_str_c(c->req->query);
-    size_t max = 1, pos = 0, n = 0;
-    for (size_t i = 0; i < q.len; i++)
-        max += q.p[i] == '&';
+    size_t max = nb_sigv4_max_pairs(q), pos = 0, n = 0;
     if (max > NB_LIST_MAX)
         return NB_ENOMEM;
     cpair *pairs = nb_arena_alloc(c->a, max * sizeof(*pairs));
