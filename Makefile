@@ -48,8 +48,31 @@ $(B)/asan/obj/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c $< -o $@
 
+# build/nimbus links Debian's static archives of libmicrohttpd, jansson,
+# SQLite, libcrypto and zlib, and binds the GnuTLS functions that
+# libmicrohttpd.a names (listed from the archive) to server.c's no-TLS
+# stand-ins, so GnuTLS is never loaded: start-up and idle memory halve.
+# docs/ARCHITECTURE.md ("Who owns what") says why. `make LINK=dynamic`
+# links the shared libraries instead, as the sanitizer, unit and fuzz
+# builds always do.
+LINK ?= static
+MHD_A := $(shell pkg-config --variable=libdir libmicrohttpd 2>/dev/null)/libmicrohttpd.a
+ifeq ($(wildcard $(MHD_A)),)
+LINK := dynamic
+endif
+ifeq ($(LINK),static)
+NO_TLS = $(shell nm -u $(MHD_A) 2>/dev/null | awk '$$1 == "U" && $$2 ~ /^gnutls_/ {print $$2}' | sort -u)
+TLS_INIT := gnutls_global_init gnutls_global_deinit
+NIMBUS_LIBS = $(foreach f,$(filter-out $(TLS_INIT),$(NO_TLS)),-Wl,--defsym=$(f)=nb_server_no_tls) \
+               $(foreach f,$(filter $(TLS_INIT),$(NO_TLS)),-Wl,--defsym=$(f)=nb_server_no_tls_init) \
+               -Wl,-Bstatic -lmicrohttpd -ljansson -lsqlite3 -lcrypto -lz -Wl,-Bdynamic \
+               -lm -ldl -pthread
+else
+NIMBUS_LIBS := $(PKG_LIBS)
+endif
+
 $(B)/nimbus: $(LIB_OBJ) $(B)/obj/src/main.o
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(NIMBUS_LIBS)
 
 $(B)/asan/nimbus: $(SAN_OBJ) $(B)/asan/obj/src/main.o
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)

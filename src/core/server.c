@@ -573,3 +573,16 @@ nb_server_stop(void)
     MHD_stop_daemon(S.d);
     S.d = NULL;
 }
+
+void
+nb_server_no_tls(void)
+{
+    nb_error("a GnuTLS call was reached, but nimbus serves plain HTTP only (server.h)");
+    abort();
+}
+
+int
+nb_server_no_tls_init(void)
+{
+    return 0;
+}

@@ -14,4 +14,12 @@
 int nb_server_start(const char *host, uint16_t port, uint16_t *bound);
 void nb_server_stop(void);
 
+/* What build/nimbus binds libmicrohttpd's GnuTLS calls to (Makefile,
+ * LINK=static): nimbus never turns MHD's TLS on, so nb_server_no_tls logs
+ * and aborts if one is ever reached, and nb_server_no_tls_init stands for
+ * gnutls_global_init/_deinit, which MHD calls when the process starts and
+ * exits, and does nothing. */
+void nb_server_no_tls(void);
+int nb_server_no_tls_init(void);
+
 #endif
