@@ -36,80 +36,34 @@ typedef struct vec {
 static vec vecs[MAX_VECS];
 static size_t nvecs;
 
-static char *
-unhex(const char *h)
-{
-    size_t n = strlen(h) / 2;
-    char *out = nb_arena_alloc(A, n + 1);
-    for (size_t i = 0; i < n; i++) {
-        const char *d = "0123456789abcdef";
-        size_t hi = (size_t)(strchr(d, h[2 * i]) - d), lo = (size_t)(strchr(d, h[2 * i + 1]) - d);
-        out[i] = (char)(hi << 4 | lo);
-    }
-    out[n] = '\0';
-    return out;
-}
-
+/* One line of the vectors (t_sig.h): "case" starts a vector, the other
+ * tags fill the latest. */
 static void
-read_vectors(FILE *f)
+on_line(const char *line, const char *arg, const char *f2)
 {
-    static char line[1 << 16];
-    vec *v = NULL;
-    while (fgets(line, sizeof(line), f)) {
-        size_t n = strlen(line);
-        if (n && line[n - 1] == '\n')
-            line[--n] = '\0';
-        char *f1 = strchr(line, '\t'), *f2 = f1 ? strchr(f1 + 1, '\t') : NULL;
-        if (f1)
-            *f1++ = '\0';
-        if (f2)
-            *f2++ = '\0';
-        const char *arg = f1 ? f1 : "";
-        if (strcmp(line, "case") == 0 && nvecs < MAX_VECS) {
-            v = &vecs[nvecs++];
-            v->name = nb_arena_strdup(A, arg);
-            v->query = f2 && strcmp(f2, "query") == 0;
-        } else if (!v) {
-            continue;
-        } else if (strcmp(line, "secret") == 0) {
-            v->secret = nb_arena_strdup(A, arg);
-        } else if (strcmp(line, "method") == 0) {
-            v->method = nb_arena_strdup(A, arg);
-        } else if (strcmp(line, "path") == 0) {
-            v->path = nb_arena_strdup(A, arg);
-        } else if (strcmp(line, "query") == 0) {
-            v->query_string = nb_arena_strdup(A, arg);
-        } else if (strcmp(line, "resource") == 0) {
-            v->resource = nb_arena_strdup(A, arg);
-        } else if (strcmp(line, "header") == 0 && f2 && v->nheaders < MAX_HDRS) {
-            v->headers[v->nheaders].name = nb_arena_strdup(A, arg);
-            v->headers[v->nheaders++].value = unhex(f2);
-        } else if (strcmp(line, "sts") == 0) {
-            v->sts = unhex(arg);
-        }
+    vec *v = nvecs ? &vecs[nvecs - 1] : NULL;
+    if (strcmp(line, "case") == 0 && nvecs < MAX_VECS) {
+        v = &vecs[nvecs++];
+        v->name = nb_arena_strdup(A, arg);
+        v->query = f2 && strcmp(f2, "query") == 0;
+    } else if (!v) {
+        return;
+    } else if (strcmp(line, "secret") == 0) {
+        v->secret = nb_arena_strdup(A, arg);
+    } else if (strcmp(line, "method") == 0) {
+        v->method = nb_arena_strdup(A, arg);
+    } else if (strcmp(line, "path") == 0) {
+        v->path = nb_arena_strdup(A, arg);
+    } else if (strcmp(line, "query") == 0) {
+        v->query_string = nb_arena_strdup(A, arg);
+    } else if (strcmp(line, "resource") == 0) {
+        v->resource = nb_arena_strdup(A, arg);
+    } else if (strcmp(line, "header") == 0 && f2 && v->nheaders < MAX_HDRS) {
+        v->headers[v->nheaders].name = nb_arena_strdup(A, arg);
+        v->headers[v->nheaders++].value = t_unhex(A, f2, NULL);
+    } else if (strcmp(line, "sts") == 0) {
+        v->sts = t_unhex(A, arg, NULL);
     }
-}
-
-static int
-load_vectors(int argc, char **argv)
-{
-    if (argc > 1) {
-        FILE *f = fopen(argv[1], "r");
-        if (!f)
-            return -1;
-        read_vectors(f);
-        fclose(f);
-        return 0;
-    }
-    const char *self = __FILE__, *slash = strrchr(self, '/');
-    char cmd[1024];
-    snprintf(cmd, sizeof(cmd), "/usr/bin/python3 %.*s%ssigv2_vectors.py",
-             slash ? (int)(slash - self + 1) : 0, self, slash ? "" : "./");
-    FILE *p = popen(cmd, "r"); /* checksrc:allow BANNED because tests may run the signer */
-    if (!p)
-        return -1;
-    read_vectors(p);
-    return pclose(p) == 0 ? 0 : -1;
 }
 
 static void
@@ -316,7 +270,7 @@ main(int argc, char **argv)
     A = nb_arena_new(0);
     if (!A)
         return 2;
-    int rc = load_vectors(argc, argv);
+    int rc = t_load_vectors(argc, argv, __FILE__, "sigv2_vectors.py", on_line);
     t_ok(rc == 0 && nvecs >= 11, "botocore vectors loaded (python3-botocore)");
     for (size_t i = 0; i < nvecs; i++)
         test_vector(&vecs[i]);

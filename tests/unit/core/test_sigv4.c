@@ -42,22 +42,6 @@ static size_t nvecs;
 
 /* ------------------------------------------------------------- vectors */
 
-static char *
-unhex(const char *h, size_t *len)
-{
-    size_t n = strlen(h) / 2;
-    char *out = nb_arena_alloc(A, n + 1);
-    for (size_t i = 0; i < n; i++) {
-        const char *d = "0123456789abcdef";
-        size_t hi = (size_t)(strchr(d, h[2 * i]) - d), lo = (size_t)(strchr(d, h[2 * i + 1]) - d);
-        out[i] = (char)(hi << 4 | lo);
-    }
-    out[n] = '\0';
-    if (len)
-        *len = n;
-    return out;
-}
-
 static int
 style_of(const char *s)
 {
@@ -70,69 +54,36 @@ style_of(const char *s)
     return NB_SIGV4_STYLE_QUERY;
 }
 
+/* One line of the vectors (t_sig.h): "case" starts a vector, the other
+ * tags fill the latest. */
 static void
-read_vectors(FILE *f)
+on_line(const char *line, const char *arg, const char *f2)
 {
-    static char line[1 << 16];
-    vec *v = NULL;
-    while (fgets(line, sizeof(line), f)) {
-        size_t n = strlen(line);
-        if (n && line[n - 1] == '\n')
-            line[--n] = '\0';
-        char *f1 = strchr(line, '\t'), *f2 = f1 ? strchr(f1 + 1, '\t') : NULL;
-        if (f1)
-            *f1++ = '\0';
-        if (f2)
-            *f2++ = '\0';
-        const char *arg = f1 ? f1 : "";
-        if (strcmp(line, "case") == 0 && nvecs < MAX_VECS) {
-            v = &vecs[nvecs++];
-            v->name = nb_arena_strdup(A, arg);
-            v->style = style_of(f2 ? f2 : "");
-        } else if (!v) {
-            continue;
-        } else if (strcmp(line, "secret") == 0) {
-            v->secret = nb_arena_strdup(A, arg);
-        } else if (strcmp(line, "method") == 0) {
-            v->method = nb_arena_strdup(A, arg);
-        } else if (strcmp(line, "path") == 0) {
-            v->path = nb_arena_strdup(A, arg);
-        } else if (strcmp(line, "query") == 0) {
-            v->query = nb_arena_strdup(A, arg);
-        } else if (strcmp(line, "header") == 0 && f2 && v->nheaders < MAX_HDRS) {
-            v->headers[v->nheaders].name = nb_arena_strdup(A, arg);
-            v->headers[v->nheaders++].value = unhex(f2, NULL);
-        } else if (strcmp(line, "body") == 0) {
-            v->body = unhex(arg, &v->body_len);
-        } else if (strcmp(line, "canon") == 0) {
-            v->canon = unhex(arg, NULL);
-        } else if (strcmp(line, "sts") == 0) {
-            v->sts = unhex(arg, NULL);
-        }
+    vec *v = nvecs ? &vecs[nvecs - 1] : NULL;
+    if (strcmp(line, "case") == 0 && nvecs < MAX_VECS) {
+        v = &vecs[nvecs++];
+        v->name = nb_arena_strdup(A, arg);
+        v->style = style_of(f2 ? f2 : "");
+    } else if (!v) {
+        return;
+    } else if (strcmp(line, "secret") == 0) {
+        v->secret = nb_arena_strdup(A, arg);
+    } else if (strcmp(line, "method") == 0) {
+        v->method = nb_arena_strdup(A, arg);
+    } else if (strcmp(line, "path") == 0) {
+        v->path = nb_arena_strdup(A, arg);
+    } else if (strcmp(line, "query") == 0) {
+        v->query = nb_arena_strdup(A, arg);
+    } else if (strcmp(line, "header") == 0 && f2 && v->nheaders < MAX_HDRS) {
+        v->headers[v->nheaders].name = nb_arena_strdup(A, arg);
+        v->headers[v->nheaders++].value = t_unhex(A, f2, NULL);
+    } else if (strcmp(line, "body") == 0) {
+        v->body = t_unhex(A, arg, &v->body_len);
+    } else if (strcmp(line, "canon") == 0) {
+        v->canon = t_unhex(A, arg, NULL);
+    } else if (strcmp(line, "sts") == 0) {
+        v->sts = t_unhex(A, arg, NULL);
     }
-}
-
-/* The vectors from argv[1], else from running the script beside this file. */
-static int
-load_vectors(int argc, char **argv)
-{
-    if (argc > 1) {
-        FILE *f = fopen(argv[1], "r");
-        if (!f)
-            return -1;
-        read_vectors(f);
-        fclose(f);
-        return 0;
-    }
-    const char *self = __FILE__, *slash = strrchr(self, '/');
-    char cmd[1024];
-    snprintf(cmd, sizeof(cmd), "/usr/bin/python3 %.*s%ssigv4_vectors.py",
-             slash ? (int)(slash - self + 1) : 0, self, slash ? "" : "./");
-    FILE *p = popen(cmd, "r"); /* checksrc:allow BANNED because tests may run the signer */
-    if (!p)
-        return -1;
-    read_vectors(p);
-    return pclose(p) == 0 ? 0 : -1;
 }
 
 static const vec *
@@ -716,7 +667,7 @@ main(int argc, char **argv)
     A = nb_arena_new(0);
     if (!A)
         return 2;
-    int rc = load_vectors(argc, argv);
+    int rc = t_load_vectors(argc, argv, __FILE__, "sigv4_vectors.py", on_line);
     t_ok(rc == 0 && nvecs >= 14, "botocore vectors loaded (python3-botocore)");
     for (size_t i = 0; i < nvecs; i++)
         if (strcmp(vecs[i].name, "s3_presigned_toolong") != 0)
