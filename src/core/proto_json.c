@@ -362,12 +362,15 @@ message_member(const nb_model *m, const nb_shape *s)
 }
 
 /* The error body: {"__type":"<type>","message":"<msg>", extra members}.
- * __type is the error shape's name with no namespace: botocore
- * (parsers.py BaseJSONParser._do_error_parse) and the SDK for JavaScript
- * v3 (sanitizeErrorCode) cut everything up to '#' and from ':', so
- * "QueueDoesNotExist" and AWS's "com.amazonaws.sqs#QueueDoesNotExist" read
- * the same, and the models do not carry AWS's namespaces. A message that
- * is empty is left out, as Coral does for framework errors. */
+ * __type is the error's name after the service's error_ns, as AWS sends
+ * it (DynamoDB: "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException",
+ * in dynalite's db/index.js, recorded against DynamoDB; SQS:
+ * "com.amazonaws.sqs#QueueDoesNotExist"). botocore (parsers.py
+ * BaseJSONParser._do_error_parse) and the SDK for JavaScript v3
+ * (sanitizeErrorCode) cut everything up to '#' and from ':', so the code
+ * they raise is the same either way; the SDK v3 also copies the body onto
+ * the exception, where code that reads err.__type sees it whole. A message
+ * that is empty is left out, as Coral does for framework errors. */
 static void
 error_body(nb_jw *w, nb_call *call, const nb_shape *s, const char *type, const char *msg_key)
 {
@@ -416,6 +419,11 @@ encode_error(nb_call *call, nb_http_resp *resp)
         s = nb_model_error(m, call->err_code);
     if (s) {
         type = s->name;
+        if (call->svc && call->svc->error_ns) {
+            type = nb_arena_printf(call->arena, "%s%s", call->svc->error_ns, s->name);
+            if (!type)
+                return NB_ENOMEM;
+        }
         mm = message_member(m, s);
         if (mm)
             msg_key = nb_member_wire(mm);

@@ -50,6 +50,9 @@ struct nb_service {
     int own_unions;              /* the service checks union members itself:
                                     the codec lets several set through */
     int body_crc32;              /* JSON replies carry x-amz-crc32 (DynamoDB) */
+    const char *error_ns;        /* awsJson: what AWS puts before the error's
+                                    name in __type ("com.amazonaws.sqs#"), or
+                                    NULL for the bare name */
     int fallback;                /* takes requests no other service claims
                                     (S3, as LocalStack does) */
     int query_error_detail;      /* awsQuery errors carry an empty <Detail/>

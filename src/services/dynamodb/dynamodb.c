@@ -103,6 +103,9 @@ const nb_service nb_dynamodb_service = {
     .schema = schema,
     .table_prefix = "ddb_",
     .body_crc32 = 1,       /* AWS: SDKs check x-amz-crc32 on DynamoDB replies */
+    /* AWS: {"__type":"com.amazonaws.dynamodb.v20120810#ResourceNotFoundException"}
+     * (dynalite db/index.js, recorded against DynamoDB) */
+    .error_ns = "com.amazonaws.dynamodb.v20120810#",
     .own_unions = 1,       /* AttributeValue: ddb_value.c words the error */
     .init = ddb_ttl_start, /* the TTL sweeper */
     .stop = stop,          /* and the parsed table descriptions */

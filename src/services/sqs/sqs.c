@@ -248,6 +248,9 @@ const nb_service nb_sqs_service = {
      * recorded SQS error, tests/unit/response_parsing/xml/errors/
      * sqs-delete-queue.json: "Detail": null). */
     .query_error_detail = 1,
+    /* AWS JSON: {"__type":"com.amazonaws.sqs#QueueDoesNotExist", ...} next to
+     * x-amzn-query-error (LocalStack's SQS serializer notes the same) */
+    .error_ns = "com.amazonaws.sqs#",
     .schema = schema,
     .table_prefix = "sqs_",
     .init = sqs_init,
