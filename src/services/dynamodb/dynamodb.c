@@ -102,7 +102,7 @@ const nb_service nb_dynamodb_service = {
     .validation_code = "ValidationException",
     .schema = schema,
     .table_prefix = "ddb_",
-    .body_crc32 = 1,       /* AWS: SDKs check x-amz-crc32 on DynamoDB replies */
+    .body_crc32 = 1, /* AWS: SDKs check x-amz-crc32 on DynamoDB replies */
     /* AWS: {"__type":"com.amazonaws.dynamodb.v20120810#ResourceNotFoundException"}
      * (dynalite db/index.js, recorded against DynamoDB) */
     .error_ns = "com.amazonaws.dynamodb.v20120810#",
