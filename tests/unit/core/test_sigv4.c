@@ -17,28 +17,13 @@
 #define T0 1709987696.0 /* 2024-03-09T12:34:56Z, the vectors' frozen clock */
 #define SECRET "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 #define TOKEN "IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQD+token+with/slashes=="
-#define MAX_VECS 32
+
 #define MAX_HDRS 32
 
 static nb_arena *A;
 
-typedef struct vec {
-    const char *name;            /* case name */
-    int style;                   /* nb_sigv4_style */
-    const char *secret;          /* secret access key */
-    const char *method;          /* HTTP method */
-    const char *path;            /* path as sent */
-    const char *query;           /* raw query */
-    const char *body;            /* body bytes (NUL after) */
-    size_t body_len;             /* their number */
-    const char *canon;           /* botocore's canonical request */
-    const char *sts;             /* botocore's string to sign */
-    nb_header headers[MAX_HDRS]; /* headers as sent */
-    size_t nheaders;             /* their number */
-} vec;
+typedef t_sig_vec vec;
 
-static vec vecs[MAX_VECS];
-static size_t nvecs;
 
 /* ------------------------------------------------------------- vectors */
 
@@ -52,47 +37,6 @@ style_of(const char *s)
     if (strcmp(s, "restjson") == 0)
         return NB_SIGV4_STYLE_REST_JSON;
     return NB_SIGV4_STYLE_QUERY;
-}
-
-/* One line of the vectors (t_sig.h): "case" starts a vector, the other
- * tags fill the latest. */
-static void
-on_line(const char *line, const char *arg, const char *f2)
-{
-    vec *v = nvecs ? &vecs[nvecs - 1] : NULL;
-    if (strcmp(line, "case") == 0 && nvecs < MAX_VECS) {
-        v = &vecs[nvecs++];
-        v->name = nb_arena_strdup(A, arg);
-        v->style = style_of(f2 ? f2 : "");
-    } else if (!v) {
-        return;
-    } else if (strcmp(line, "secret") == 0) {
-        v->secret = nb_arena_strdup(A, arg);
-    } else if (strcmp(line, "method") == 0) {
-        v->method = nb_arena_strdup(A, arg);
-    } else if (strcmp(line, "path") == 0) {
-        v->path = nb_arena_strdup(A, arg);
-    } else if (strcmp(line, "query") == 0) {
-        v->query = nb_arena_strdup(A, arg);
-    } else if (strcmp(line, "header") == 0 && f2 && v->nheaders < MAX_HDRS) {
-        v->headers[v->nheaders].name = nb_arena_strdup(A, arg);
-        v->headers[v->nheaders++].value = t_unhex(A, f2, NULL);
-    } else if (strcmp(line, "body") == 0) {
-        v->body = t_unhex(A, arg, &v->body_len);
-    } else if (strcmp(line, "canon") == 0) {
-        v->canon = t_unhex(A, arg, NULL);
-    } else if (strcmp(line, "sts") == 0) {
-        v->sts = t_unhex(A, arg, NULL);
-    }
-}
-
-static const vec *
-find_vec(const char *name)
-{
-    for (size_t i = 0; i < nvecs; i++)
-        if (strcmp(vecs[i].name, name) == 0)
-            return &vecs[i];
-    return NULL;
 }
 
 /* ---------------------------------------------------------------- helpers */
@@ -186,20 +130,20 @@ test_vector(const vec *v)
              scope[auth.scope.len] == '\n',
          name);
 
-    rc = nb_sigv4_verify(A, &r.req, &auth, v->secret, T0 + 30, v->style, &err);
+    rc = nb_sigv4_verify(A, &r.req, &auth, v->secret, T0 + 30, v->kind, &err);
     snprintf(name, sizeof(name), "%s: botocore's signature verifies", v->name);
     t_inteq(rc, NB_OK, name);
     if (rc)
         printf("#   %s: %s\n", err.code ? err.code : "?", err.message ? err.message : "");
 
-    rc = nb_sigv4_verify(A, &r.req, &auth, "not-the-secret", T0 + 30, v->style, &err);
+    rc = nb_sigv4_verify(A, &r.req, &auth, "not-the-secret", T0 + 30, v->kind, &err);
     snprintf(name, sizeof(name), "%s: wrong secret", v->name);
-    expect_err(rc, &err, mismatch_code(v->style), mismatch_status(v->style), NULL, name);
+    expect_err(rc, &err, mismatch_code(v->kind), mismatch_status(v->kind), NULL, name);
     snprintf(name, sizeof(name), "%s: canonical request as botocore's", v->name);
     t_streq(err.canonical_request, v->canon, name);
     snprintf(name, sizeof(name), "%s: string to sign as botocore's", v->name);
     t_streq(err.string_to_sign, v->sts, name);
-    if (v->style == NB_SIGV4_STYLE_BUCKET) {
+    if (v->kind == NB_SIGV4_STYLE_BUCKET) {
         snprintf(name, sizeof(name), "%s: S3 StringToSign field", v->name);
         t_streq(fieldv(&err, "StringToSign"), v->sts, name);
         snprintf(name, sizeof(name), "%s: S3 AWSAccessKeyId field", v->name);
@@ -216,16 +160,16 @@ test_vector(const vec *v)
         t_streq(err.message, want, name);
     }
 
-    rc = nb_sigv4_verify(A, &r.req, &auth, NULL, T0 + 30, v->style, &err);
+    rc = nb_sigv4_verify(A, &r.req, &auth, NULL, T0 + 30, v->kind, &err);
     snprintf(name, sizeof(name), "%s: unknown key", v->name);
-    if (v->style == NB_SIGV4_STYLE_BUCKET) {
+    if (v->kind == NB_SIGV4_STYLE_BUCKET) {
         expect_err(rc, &err, "InvalidAccessKeyId", 403,
                    "The AWS Access Key Id you provided does not exist in our records.", name);
     } else {
         expect_err(rc, &err,
-                   v->style == NB_SIGV4_STYLE_QUERY ? "InvalidClientTokenId"
+                   v->kind == NB_SIGV4_STYLE_QUERY ? "InvalidClientTokenId"
                                                     : "UnrecognizedClientException",
-                   v->style == NB_SIGV4_STYLE_JSON ? 400 : 403,
+                   v->kind == NB_SIGV4_STYLE_JSON ? 400 : 403,
                    "The security token included in the request is invalid.", name);
     }
 }
@@ -240,46 +184,46 @@ test_tampering(void)
     nb_sigv4_err err;
     int rc;
 
-    if ((v = find_vec("query_post"))) {
+    if ((v = t_find_vec("query_post"))) {
         req_of(v, &r);
         set_header(&r, "content-type", "application/json");
-        rc = check(&r.req, SECRET, T0 + 30, v->style, &err);
+        rc = check(&r.req, SECRET, T0 + 30, v->kind, &err);
         expect_err(rc, &err, "SignatureDoesNotMatch", 403, NULL, "tampered signed header");
         req_of(v, &r);
         r.req.body = "Action=GetCallerIdentity&Version=2011-06-16";
-        rc = check(&r.req, SECRET, T0 + 30, v->style, &err);
+        rc = check(&r.req, SECRET, T0 + 30, v->kind, &err);
         expect_err(rc, &err, "SignatureDoesNotMatch", 403, NULL, "tampered body");
         req_of(v, &r);
         set_header(&r, "user-agent", "someone-else/2.0");
         set_header(&r, "x-forwarded-for", "10.0.0.1");
-        t_inteq(check(&r.req, SECRET, T0 + 30, v->style, &err), NB_OK,
+        t_inteq(check(&r.req, SECRET, T0 + 30, v->kind, &err), NB_OK,
                 "unsigned headers may change");
     }
-    if ((v = find_vec("get_query"))) {
+    if ((v = t_find_vec("get_query"))) {
         req_of(v, &r);
         r.req.query = "Action=ListQueues&QueueNamePrefix=a+b%2Bc~d%2F%C3%A9%E6%BC%A2&Empty=&z=1"
                       "&Z=2&a-b=3&a=5";
-        rc = check(&r.req, SECRET, T0 + 30, v->style, &err);
+        rc = check(&r.req, SECRET, T0 + 30, v->kind, &err);
         expect_err(rc, &err, "SignatureDoesNotMatch", 403, NULL, "tampered query");
         req_of(v, &r);
         r.req.query = "a=4&a-b=3&Z=2&z=1&Empty&QueueNamePrefix=a%20b%2bc%7Ed%2f%c3%a9%e6%bc%a2"
                       "&Action=ListQueues";
-        t_inteq(check(&r.req, SECRET, T0 + 30, v->style, &err), NB_OK,
+        t_inteq(check(&r.req, SECRET, T0 + 30, v->kind, &err), NB_OK,
                 "query order and escapes do not matter");
     }
-    if ((v = find_vec("token_header"))) {
+    if ((v = t_find_vec("token_header"))) {
         nb_sigv4_auth auth;
         req_of(v, &r);
         nb_sigv4_parse(A, &r.req, &auth);
         t_ok(nb_str_eqc(auth.token, TOKEN), "session token from the header");
         set_header(&r, "x-amz-security-token", "another-token");
-        rc = check(&r.req, SECRET, T0 + 30, v->style, &err);
+        rc = check(&r.req, SECRET, T0 + 30, v->kind, &err);
         expect_err(rc, &err, "SignatureDoesNotMatch", 403, NULL, "tampered session token");
     }
-    if ((v = find_vec("s3_get_unsigned"))) {
+    if ((v = t_find_vec("s3_get_unsigned"))) {
         req_of(v, &r);
         r.req.url = "/bucket/a%2Bb+c%20d/%C3%A9%E6%BC%A2/../x~y/./z";
-        rc = check(&r.req, SECRET, T0 + 30, v->style, &err);
+        rc = check(&r.req, SECRET, T0 + 30, v->kind, &err);
         expect_err(rc, &err, "SignatureDoesNotMatch", 403,
                    "The request signature we calculated does not match the signature you "
                    "provided. Check your key and signing method.",
@@ -290,10 +234,10 @@ test_tampering(void)
         t_ok(fieldv(&err, "SignatureProvided") && strlen(fieldv(&err, "SignatureProvided")) == 64,
              "S3 SignatureProvided");
     }
-    if ((v = find_vec("s3_put"))) {
+    if ((v = t_find_vec("s3_put"))) {
         req_of(v, &r);
         r.req.body = "hello, S3\n";
-        rc = check(&r.req, SECRET, T0 + 30, v->style, &err);
+        rc = check(&r.req, SECRET, T0 + 30, v->kind, &err);
         expect_err(rc, &err, "XAmzContentSHA256Mismatch", 400,
                    "The provided 'x-amz-content-sha256' header does not match what was "
                    "computed.",
@@ -303,20 +247,20 @@ test_tampering(void)
                 "S3 ClientComputedContentSHA256");
         req_of(v, &r);
         set_header(&r, "x-amz-content-sha256", NULL);
-        rc = check(&r.req, SECRET, T0 + 30, v->style, &err);
+        rc = check(&r.req, SECRET, T0 + 30, v->kind, &err);
         expect_err(rc, &err, "InvalidRequest", 400,
                    "Missing required header for this request: x-amz-content-sha256",
                    "S3 without x-amz-content-sha256");
         req_of(v, &r);
         set_header(&r, "x-amz-content-sha256", "bogus");
-        rc = check(&r.req, SECRET, T0 + 30, v->style, &err);
+        rc = check(&r.req, SECRET, T0 + 30, v->kind, &err);
         expect_err(rc, &err, "InvalidArgument", 400, NULL, "S3 bad x-amz-content-sha256");
         t_streq(fieldv(&err, "ArgumentValue"), "bogus", "S3 ArgumentValue");
     }
-    if ((v = find_vec("s3_presigned_get"))) {
+    if ((v = t_find_vec("s3_presigned_get"))) {
         req_of(v, &r);
         set_header(&r, "x-amz-meta-extra", "1");
-        rc = check(&r.req, SECRET, T0 + 30, v->style, &err);
+        rc = check(&r.req, SECRET, T0 + 30, v->kind, &err);
         expect_err(rc, &err, "AccessDenied", 403,
                    "There were headers present in the request which were not signed",
                    "S3 presigned with an unsigned x-amz header");
@@ -325,11 +269,11 @@ test_tampering(void)
         char *q = nb_arena_strdup(A, v->query);
         q[strlen("versionId=v%2B")] = '2';
         r.req.query = q;
-        rc = check(&r.req, SECRET, T0 + 30, v->style, &err);
+        rc = check(&r.req, SECRET, T0 + 30, v->kind, &err);
         expect_err(rc, &err, "SignatureDoesNotMatch", 403, NULL, "S3 presigned tampered query");
         req_of(v, &r);
         set_header(&r, "authorization", "AWS4-HMAC-SHA256 Credential=x");
-        rc = check(&r.req, SECRET, T0 + 30, v->style, &err);
+        rc = check(&r.req, SECRET, T0 + 30, v->kind, &err);
         expect_err(rc, &err, "InvalidArgument", 400,
                    "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, "
                    "Signature query string parameter or the Authorization header should be "
@@ -341,7 +285,7 @@ test_tampering(void)
                    "as HTTP header.",
                    "JSON header and presigned");
     }
-    if ((v = find_vec("s3_presigned_put"))) {
+    if ((v = t_find_vec("s3_presigned_put"))) {
         nb_sigv4_auth auth;
         req_of(v, &r);
         t_inteq(nb_sigv4_parse(A, &r.req, &auth), NB_OK, "presigned PUT parses");
@@ -359,38 +303,38 @@ test_clock(void)
     nb_sigv4_err err;
     int rc;
 
-    if ((v = find_vec("query_post"))) {
+    if ((v = t_find_vec("query_post"))) {
         req_of(v, &r);
-        rc = check(&r.req, SECRET, T0 + 1000, v->style, &err);
+        rc = check(&r.req, SECRET, T0 + 1000, v->kind, &err);
         expect_err(rc, &err, "SignatureDoesNotMatch", 403,
                    "Signature expired: 20240309T123456Z is now earlier than 20240309T123636Z "
                    "(20240309T125136Z - 15 min.)",
                    "skewed clock, request too old");
-        rc = check(&r.req, SECRET, T0 - 1000, v->style, &err);
+        rc = check(&r.req, SECRET, T0 - 1000, v->kind, &err);
         expect_err(rc, &err, "SignatureDoesNotMatch", 403,
                    "Signature not yet current: 20240309T123456Z is still later than "
                    "20240309T123316Z (20240309T121816Z + 15 min.)",
                    "skewed clock, request from the future");
-        t_inteq(check(&r.req, SECRET, T0 + 900, v->style, &err), NB_OK, "15 minutes is allowed");
-        t_inteq(check(&r.req, SECRET, T0 - 900, v->style, &err), NB_OK,
+        t_inteq(check(&r.req, SECRET, T0 + 900, v->kind, &err), NB_OK, "15 minutes is allowed");
+        t_inteq(check(&r.req, SECRET, T0 - 900, v->kind, &err), NB_OK,
                 "15 minutes ahead is allowed");
     }
-    if ((v = find_vec("json_target"))) {
+    if ((v = t_find_vec("json_target"))) {
         req_of(v, &r);
-        rc = check(&r.req, SECRET, T0 + 1000, v->style, &err);
+        rc = check(&r.req, SECRET, T0 + 1000, v->kind, &err);
         expect_err(rc, &err, "InvalidSignatureException", 400, NULL, "JSON skewed clock");
     }
-    if ((v = find_vec("date_header"))) {
+    if ((v = t_find_vec("date_header"))) {
         req_of(v, &r);
-        rc = check(&r.req, SECRET, T0 + 1000, v->style, &err);
+        rc = check(&r.req, SECRET, T0 + 1000, v->kind, &err);
         expect_err(rc, &err, "InvalidSignatureException", 400,
                    "Signature expired: 20240309T123456Z is now earlier than 20240309T123636Z "
                    "(20240309T125136Z - 15 min.)",
                    "skew from the Date header");
     }
-    if ((v = find_vec("s3_put"))) {
+    if ((v = t_find_vec("s3_put"))) {
         req_of(v, &r);
-        rc = check(&r.req, SECRET, T0 + 1000, v->style, &err);
+        rc = check(&r.req, SECRET, T0 + 1000, v->kind, &err);
         expect_err(rc, &err, "RequestTimeTooSkewed", 403,
                    "The difference between the request time and the current time is too "
                    "large.",
@@ -399,43 +343,43 @@ test_clock(void)
         t_streq(fieldv(&err, "ServerTime"), "2024-03-09T12:51:36Z", "S3 ServerTime");
         t_streq(fieldv(&err, "MaxAllowedSkewMilliseconds"), "900000", "S3 max skew");
     }
-    if ((v = find_vec("s3_presigned_get"))) {
+    if ((v = t_find_vec("s3_presigned_get"))) {
         req_of(v, &r);
-        t_inteq(check(&r.req, SECRET, T0 + 3600, v->style, &err), NB_OK,
+        t_inteq(check(&r.req, SECRET, T0 + 3600, v->kind, &err), NB_OK,
                 "presigned URL at its last second");
-        rc = check(&r.req, SECRET, T0 + 3601, v->style, &err);
+        rc = check(&r.req, SECRET, T0 + 3601, v->kind, &err);
         expect_err(rc, &err, "AccessDenied", 403, "Request has expired", "expired presigned URL");
         t_streq(fieldv(&err, "X-Amz-Expires"), "3600", "expired: X-Amz-Expires");
         t_streq(fieldv(&err, "Expires"), "2024-03-09T13:34:56Z", "expired: Expires");
         t_streq(fieldv(&err, "ServerTime"), "2024-03-09T13:34:57Z", "expired: ServerTime");
-        rc = check(&r.req, SECRET, T0 - 1000, v->style, &err);
+        rc = check(&r.req, SECRET, T0 - 1000, v->kind, &err);
         expect_err(rc, &err, "AccessDenied", 403, "Request is not yet valid",
                    "presigned URL from the future");
     }
-    if ((v = find_vec("s3_presigned_put"))) {
+    if ((v = t_find_vec("s3_presigned_put"))) {
         req_of(v, &r);
-        rc = check(&r.req, SECRET, T0 + 61, v->style, &err);
+        rc = check(&r.req, SECRET, T0 + 61, v->kind, &err);
         expect_err(rc, &err, "AccessDenied", 403, "Request has expired",
                    "expired presigned PUT with a session token");
     }
-    if ((v = find_vec("s3_presigned_week"))) {
+    if ((v = t_find_vec("s3_presigned_week"))) {
         req_of(v, &r);
-        t_inteq(check(&r.req, SECRET, T0 + 604800, v->style, &err), NB_OK,
+        t_inteq(check(&r.req, SECRET, T0 + 604800, v->kind, &err), NB_OK,
                 "a week is the longest X-Amz-Expires");
     }
-    if ((v = find_vec("s3_presigned_toolong"))) {
+    if ((v = t_find_vec("s3_presigned_toolong"))) {
         req_of(v, &r);
-        rc = check(&r.req, SECRET, T0 + 30, v->style, &err);
+        rc = check(&r.req, SECRET, T0 + 30, v->kind, &err);
         expect_err(rc, &err, "AuthorizationQueryParametersError", 400,
                    "X-Amz-Expires must be less than a week (in seconds); that is, the given "
                    "X-Amz-Expires must be less than 604800 seconds",
                    "X-Amz-Expires over a week");
     }
-    if ((v = find_vec("sts_presigned"))) {
+    if ((v = t_find_vec("sts_presigned"))) {
         req_of(v, &r);
-        t_inteq(check(&r.req, SECRET, T0 + 300, v->style, &err), NB_OK,
+        t_inteq(check(&r.req, SECRET, T0 + 300, v->kind, &err), NB_OK,
                 "non-S3 presigned URL ignores X-Amz-Expires");
-        rc = check(&r.req, SECRET, T0 + 1000, v->style, &err);
+        rc = check(&r.req, SECRET, T0 + 1000, v->kind, &err);
         expect_err(rc, &err, "SignatureDoesNotMatch", 403,
                    "Signature expired: 20240309T123456Z is now earlier than 20240309T123636Z "
                    "(20240309T125136Z - 15 min.)",
@@ -667,11 +611,11 @@ main(int argc, char **argv)
     A = nb_arena_new(0);
     if (!A)
         return 2;
-    int rc = t_load_vectors(argc, argv, __FILE__, "sigv4_vectors.py", on_line);
-    t_ok(rc == 0 && nvecs >= 14, "botocore vectors loaded (python3-botocore)");
-    for (size_t i = 0; i < nvecs; i++)
-        if (strcmp(vecs[i].name, "s3_presigned_toolong") != 0)
-            test_vector(&vecs[i]);
+    int rc = t_load_vectors(argc, argv, A, style_of, __FILE__, "sigv4_vectors.py");
+    t_ok(rc == 0 && t_nvecs >= 14, "botocore vectors loaded (python3-botocore)");
+    for (size_t i = 0; i < t_nvecs; i++)
+        if (strcmp(t_vecs[i].name, "s3_presigned_toolong") != 0)
+            test_vector(&t_vecs[i]);
     test_tampering();
     test_clock();
     test_malformed();
