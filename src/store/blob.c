@@ -52,6 +52,7 @@ static struct {
     name_list doomed;      /* files to unlink once the COMMIT is through */
     sqlite3_stmt *free_st; /* SQL_FREE, prepared once */
     sqlite3_stmt *del_st;  /* SQL_DELETE_FREE, prepared once */
+    int have_table;        /* nb_blobs exists (in memory, made on first use) */
     int dir_dirty;         /* a file was made: fsync the folder before COMMIT */
 } B;
 
@@ -137,6 +138,9 @@ int
 nb_blob_precommit(void)
 {
     int rc = NB_OK;
+    /* No table, no blob: in memory, nothing has stored one yet. */
+    if (!B.have_table)
+        return NB_OK;
     if (!B.free_st &&
         sqlite3_prepare_v3(B.db, SQL_FREE, -1, SQLITE_PREPARE_PERSISTENT, &B.free_st, NULL)) {
         nb_error("blob: %s: %s", SQL_FREE, sqlite3_errmsg(B.db));
@@ -262,20 +266,30 @@ nb_blob_open(void *sqlite_db, const char *dir)
     B.temporary = dir == NULL;
     if (snprintf(p, sizeof(p), "%s/tmp", B.dir) >= (int)sizeof(p) || mkdir_ok(p))
         return NB_EIO;
-    if (nb_store_exec(schema))
-        return NB_EIO;
     /* What a crash left: spool files, files no committed row names. */
     sweep(p, NULL);
     if (B.durable) {
+        if (nb_blob_make_table())
+            return NB_EIO;
         run1(SQL_DELETE_FREE, "", NULL);
         sweep(B.dir, known);
     }
     return NB_OK;
 }
 
+int
+nb_blob_make_table(void)
+{
+    if (nb_store_exec(schema))
+        return NB_EIO;
+    B.have_table = 1;
+    return NB_OK;
+}
+
 void
 nb_blob_close(void)
 {
+    B.have_table = 0;
     list_free(&B.made);
     list_free(&B.doomed);
     sqlite3_finalize(B.free_st);

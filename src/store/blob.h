@@ -28,9 +28,12 @@
 #define NB_BLOB_INLINE (256u * 1024)
 
 /* Opens the blob folder: <dir>/blobs, or a new temporary folder when dir
- * is NULL (removed by nb_blob_close); makes nb_blobs. Called by
- * nb_store_open with its connection, before the services' schemas. */
+ * is NULL (removed by nb_blob_close). Called by nb_store_open with its
+ * connection, before the services' schemas; on disk it makes nb_blobs,
+ * in memory the store makes it on first use with nb_blob_make_table. */
 int nb_blob_open(void *sqlite_db, const char *dir);
+/* Makes nb_blobs if it does not exist. */
+int nb_blob_make_table(void);
 void nb_blob_close(void);
 
 /* A new spool file in the blob folder's tmp/: an fd open for writing and

@@ -1,8 +1,8 @@
 /*
  * store.c: nimbus's one database connection, on SQLite. It opens the
  * database (in memory, or <dir>/nimbus.db in WAL mode), runs the core
- * schema and the services' schemas (on disk all at open, in memory each
- * on its service's first use), caches prepared statements by the
+ * schema, the blob table's and the services' schemas (on disk all at
+ * open, in memory each on first use), caches prepared statements by the
  * address of their SQL text, and keeps at most one transaction open: the
  * one of the call being served, begun by its first statement and ended by
  * call.c with nb_store_commit() or nb_store_rollback().
@@ -59,12 +59,16 @@ static size_t nslots;        /* slots allocated: 0 or a power of two */
 static size_t nused;         /* slots filled; kept at most half of nslots */
 static const nb_call *owner; /* the call whose transaction is open, or NULL */
 static uint64_t epoch = 1;   /* nb_store_epoch(): bumped by rollbacks, resets, opens */
-/* In memory, a service's schema runs when a statement first names one of
- * its tables (schema_for_missing), not at open. made_in_txn has bit i set
- * when nb_services[i]'s schema ran inside the open transaction: a rollback
- * undoes it, so it is run again then (rollback_now). */
+/* In memory, a schema runs when a statement first names one of its
+ * tables (schema_for_missing), not at open. The schemas are numbered as
+ * parts: PART_BLOBS (nb_blobs), PART_CORE (the other nb_ tables), then
+ * nb_services[i] as PART_SERVICES + i. made_in_txn has bit p set when part
+ * p's schema ran inside the open transaction: a rollback undoes it, so it
+ * is run again then (rollback_now). */
+enum { PART_BLOBS, PART_CORE, PART_SERVICES, PART_MAX = 64 };
 static int lazy_schemas;
 static uint64_t made_in_txn;
+static uint64_t made_parts; /* bit p: part p's schema has run (in memory) */
 
 /* Statements the store itself runs, cached like any other. */
 static const char SQL_BEGIN[] = "BEGIN";
@@ -207,12 +211,56 @@ run_schema(size_t i)
     return rc;
 }
 
+static int exec_text(const char *sql, const char *what);
+
+/* The table name prefix of part p (see PART_BLOBS), or NULL when the part
+ * has no schema or does not exist. */
+static const char *
+part_prefix(size_t p)
+{
+    if (p == PART_BLOBS)
+        return "nb_blobs";
+    if (p == PART_CORE)
+        return "nb_";
+    for (size_t i = 0; nb_services[i]; i++)
+        if (i + PART_SERVICES == p)
+            return nb_services[i]->schema ? nb_services[i]->table_prefix : NULL;
+    return NULL;
+}
+
+/* Runs part p's schema, in memory noting that it ran, and inside a
+ * transaction that it ran there. A service whose triggers name nb_blobs
+ * (S3's) gets the blob table first: a statement of its own that fires
+ * them may be run by nb_store_exec (a reset), which makes nothing lazily. */
+static int
+run_part(size_t p)
+{
+    int rc;
+    if (p == PART_BLOBS) {
+        rc = nb_blob_make_table();
+    } else if (p == PART_CORE) {
+        rc = exec_text(core_schema, "core schema failed");
+    } else {
+        const char *schema = nb_services[p - PART_SERVICES]->schema;
+        rc = NB_OK;
+        if (!(made_parts & (UINT64_C(1) << PART_BLOBS)) && strstr(schema, "nb_blobs"))
+            rc = run_part(PART_BLOBS);
+        rc = rc ? rc : run_schema(p - PART_SERVICES);
+    }
+    if (rc || !lazy_schemas)
+        return rc;
+    made_parts |= UINT64_C(1) << p;
+    if (!sqlite3_get_autocommit(db))
+        made_in_txn |= UINT64_C(1) << p;
+    return NB_OK;
+}
+
 /*
  * After a prepare failed: when the error is a missing table that belongs
- * to a service (by its table_prefix, the longest that matches) and the
- * schemas are lazy, runs that service's schema and returns NB_OK, so that
- * the caller prepares again. Else NB_EINVAL, and the error stands. Inside
- * an open transaction the tables are made in it, and made again should it
+ * to a part (by its table prefix, the longest that matches) and the
+ * schemas are lazy, runs that part's schema and returns NB_OK, so that the
+ * caller prepares again. Else NB_EINVAL, and the error stands. Inside an
+ * open transaction the tables are made in it, and made again should it
  * roll back. The message's form is SQLite's "no such table: [schema.]name".
  */
 static int
@@ -226,19 +274,17 @@ schema_for_missing(void)
     if (strncmp(name, "main.", 5) == 0)
         name += 5;
     size_t best = SIZE_MAX, best_len = 0;
-    for (size_t i = 0; nb_services[i]; i++) {
-        const nb_service *svc = nb_services[i];
-        size_t n = svc->table_prefix ? strlen(svc->table_prefix) : 0;
-        if (svc->schema && n > best_len && strncmp(name, svc->table_prefix, n) == 0) {
-            best = i;
+    for (size_t p = 0; p < PART_MAX; p++) {
+        const char *prefix = part_prefix(p);
+        size_t n = prefix ? strlen(prefix) : 0;
+        if (n > best_len && strncmp(name, prefix, n) == 0) {
+            best = p;
             best_len = n;
         }
     }
-    if (best == SIZE_MAX || run_schema(best))
+    if (best == SIZE_MAX || run_part(best))
         return NB_EINVAL;
-    if (!sqlite3_get_autocommit(db) && best < 64)
-        made_in_txn |= UINT64_C(1) << best;
-    nb_debug("store: made the tables of %s", nb_services[best]->name);
+    nb_debug("store: made the tables named %s*", part_prefix(best));
     return NB_OK;
 }
 
@@ -254,7 +300,9 @@ cache_add(nb_stmt **slot, const char *sql)
     }
     s->sql = sql;
     int rc = sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->st, &tail);
-    if (rc != SQLITE_OK && schema_for_missing() == NB_OK)
+    /* A statement may name the tables of several parts (an S3 delete
+     * fires a trigger on nb_blobs): each missing one is made in turn. */
+    for (int tries = 0; rc != SQLITE_OK && tries < 4 && schema_for_missing() == NB_OK; tries++)
         rc = sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->st, &tail);
     if (rc != SQLITE_OK) {
         map_error(rc, "cannot prepare", sql);
@@ -451,22 +499,25 @@ check_version(const char *where)
     return NB_OK;
 }
 
-/* The core schema, then each service's, all in one transaction. In memory
- * the services' schemas wait for their first use (schema_for_missing):
- * making every table of every service was half of start-up's
- * instructions. On disk they all run at open, so that a file made by an
- * older nimbus gets the tables, indexes and triggers added since. */
+/* On disk: the core schema, then each service's, all in one transaction,
+ * so that a file made by an older nimbus gets the tables, indexes and
+ * triggers added since. In memory every schema waits for its first use
+ * (schema_for_missing): making the tables at open was three quarters of
+ * start-up's instructions, and paged in SQLite's parser for a server that
+ * may only answer a health check. */
 static int
 run_schemas(const char *where, int on_disk)
 {
+    lazy_schemas = !on_disk;
+    if (lazy_schemas)
+        return NB_OK;
     int rc = exec_text("BEGIN", "cannot begin the schema");
     if (rc)
         return rc;
     rc = exec_text(core_schema, "core schema failed");
     if (!rc)
         rc = check_version(where);
-    lazy_schemas = !on_disk;
-    for (size_t i = 0; !rc && on_disk && nb_services[i]; i++)
+    for (size_t i = 0; !rc && nb_services[i]; i++)
         if (nb_services[i]->schema)
             rc = run_schema(i);
     if (!rc)
@@ -546,7 +597,7 @@ nb_store_close(void)
     nslots = nused = 0;
     owner = NULL;
     lazy_schemas = 0;
-    made_in_txn = 0;
+    made_in_txn = made_parts = 0;
     nb_blob_close();
     if (!db)
         return;
@@ -613,9 +664,9 @@ rollback_now(void)
         nb_error("store: rollback failed");
     /* Tables made inside the transaction went with it: make them again,
      * or the statements cached for them would fail from now on. */
-    for (size_t i = 0; made_in_txn && nb_services[i] && i < 64; i++)
-        if (made_in_txn & (UINT64_C(1) << i))
-            run_schema(i);
+    for (size_t p = 0; made_in_txn && p < PART_MAX; p++)
+        if (made_in_txn & (UINT64_C(1) << p))
+            run_part(p);
     made_in_txn = 0;
 }
 

@@ -129,6 +129,8 @@ test_lazy_schema(void)
 
     t_inteq(nb_store_open(NULL), NB_OK, "open in memory");
     t_inteq(table_exists(table), 0, "in memory, no service table is made at open");
+    t_inteq(table_exists("nb_meta"), 0, "nor the core's tables");
+    t_inteq(table_exists("nb_blobs"), 0, "nor the blob table");
     t_inteq(nb_store_reset(svc->table_prefix), NB_OK, "reset of a service with no tables yet");
     t_inteq(count_sql(count_sql_text), 0, "the first statement naming the table makes it");
     t_inteq(table_exists(table), 1, "the table exists after its first use");
@@ -142,6 +144,19 @@ test_lazy_schema(void)
     nb_store_rollback(&call);
     t_inteq(table_exists(table), 1, "made again after that transaction rolled back");
     t_inteq(count_sql(count_sql_text), 0, "its cached statement still runs");
+
+    /* The core's tables, made inside a call whose commit finds no blob
+     * table (nothing to free), then by a rolled back one. */
+    st = nb_sql(&call, "SELECT count(*) FROM nb_access_keys");
+    t_ok(st && nb_step(st) == NB_ROW && nb_col_int(st, 0) == 0, "nb_access_keys made on first use");
+    t_inteq(nb_store_commit(&call), NB_OK, "a commit with no blob table yet");
+    t_inteq(table_exists("nb_blobs"), 0, "which it did not make");
+    t_inteq(count_sql("SELECT count(*) FROM nb_meta WHERE value = '2'"), 1,
+            "nb_meta holds the schema version");
+    st = nb_sql(&call, "SELECT count(*) FROM nb_blobs");
+    t_ok(st && nb_step(st) == NB_ROW, "nb_blobs made inside a call");
+    nb_store_rollback(&call);
+    t_inteq(table_exists("nb_blobs"), 1, "and again after its rollback");
     nb_store_close();
 }
 
