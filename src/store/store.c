@@ -70,6 +70,13 @@ static int lazy_schemas;
 static uint64_t made_in_txn;
 static uint64_t made_parts; /* bit p: part p's schema has run (in memory) */
 
+/* Settings made by pragma: at open on disk; in memory before the first
+ * statement is prepared or run (pragmas_first, see run_pragmas). */
+static const char SQL_PRAGMAS[] =
+    "PRAGMA cache_size = -" STRINGIFY(CACHE_SIZE_KIB) ";"
+                                                      "PRAGMA temp_store = MEMORY;";
+static int pragmas_first;
+
 /* Statements the store itself runs, cached like any other. */
 static const char SQL_BEGIN[] = "BEGIN";
 static const char SQL_COMMIT[] = "COMMIT";
@@ -213,6 +220,18 @@ run_schema(size_t i)
 
 static int exec_text(const char *sql, const char *what);
 
+/* In memory, runs the pragmas before the connection's first statement.
+ * That is at the latest its first BEGIN: temp_store cannot change inside a
+ * transaction. */
+static int
+run_pragmas(void)
+{
+    if (!pragmas_first)
+        return NB_OK;
+    pragmas_first = 0;
+    return exec_text(SQL_PRAGMAS, "cannot configure the database");
+}
+
 /* The table name prefix of part p (see PART_BLOBS), or NULL when the part
  * has no schema or does not exist. */
 static const char *
@@ -299,7 +318,9 @@ cache_add(nb_stmt **slot, const char *sql)
         return NULL;
     }
     s->sql = sql;
-    int rc = sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->st, &tail);
+    int rc = run_pragmas() ? SQLITE_ERROR : SQLITE_OK;
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->st, &tail);
     /* A statement may name the tables of several parts (an S3 delete
      * fires a trigger on nb_blobs): each missing one is made in turn. */
     for (int tries = 0; rc != SQLITE_OK && tries < 4 && schema_for_missing() == NB_OK; tries++)
@@ -417,6 +438,8 @@ static int
 exec_text(const char *sql, const char *what)
 {
     char *err = NULL;
+    if (run_pragmas())
+        return NB_EIO;
     int rc = sqlite3_exec(db, sql, NULL, NULL, &err);
     if (rc == SQLITE_OK)
         return NB_OK;
@@ -456,11 +479,15 @@ configure(int on_disk)
     sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)NULL);
     sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, (int *)NULL);
 
-    rc = exec_text("PRAGMA foreign_keys = ON;"
-                   "PRAGMA cache_size = -" STRINGIFY(CACHE_SIZE_KIB) ";"
-                                                                     "PRAGMA temp_store = MEMORY;",
-                   "cannot configure the database");
-    if (rc || !on_disk)
+    sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_FKEY, 1, (int *)NULL);
+    /* In memory the pragmas wait for the first statement (pragmas_first):
+     * running them is SQLite's parser, which an idle server never needs. */
+    if (!on_disk) {
+        pragmas_first = 1;
+        return NB_OK;
+    }
+    rc = exec_text(SQL_PRAGMAS, "cannot configure the database");
+    if (rc)
         return rc;
     if (sqlite3_exec(db, "PRAGMA journal_mode = WAL", on_first_value, mode, NULL) != SQLITE_OK)
         return map_error(sqlite3_errcode(db), "cannot set the journal mode", "WAL");
@@ -596,7 +623,7 @@ nb_store_close(void)
     slots = NULL;
     nslots = nused = 0;
     owner = NULL;
-    lazy_schemas = 0;
+    lazy_schemas = pragmas_first = 0;
     made_in_txn = made_parts = 0;
     nb_blob_close();
     if (!db)

@@ -171,6 +171,11 @@ test_open_memory(void)
     t_inteq(count_sql(COUNT_ITEMS), 0, "service schema ran");
     st = nb_sql(NULL, "PRAGMA foreign_keys");
     t_ok(st && nb_step(st) == NB_ROW && nb_col_int(st, 0) == 1, "foreign keys on");
+    /* In memory these pragmas run before the first statement, not at open. */
+    st = nb_sql(NULL, "PRAGMA temp_store");
+    t_ok(st && nb_step(st) == NB_ROW && nb_col_int(st, 0) == 2, "temporary tables in memory");
+    st = nb_sql(NULL, "PRAGMA cache_size");
+    t_ok(st && nb_step(st) == NB_ROW && nb_col_int(st, 0) == -16384, "a 16 MiB page cache");
     t_inteq(nb_store_exec("SELECT \"not a column\" FROM nb_meta"), NB_EIO,
             "double-quoted strings are identifiers only");
 }
@@ -404,6 +409,8 @@ test_disk(void)
     t_ok(st && nb_step(st) == NB_ROW && nb_col_int(st, 0) == 1, "synchronous NORMAL");
     st = nb_sql(NULL, "PRAGMA foreign_keys");
     t_ok(st && nb_step(st) == NB_ROW && nb_col_int(st, 0) == 1, "foreign keys on");
+    st = nb_sql(NULL, "PRAGMA temp_store");
+    t_ok(st && nb_step(st) == NB_ROW && nb_col_int(st, 0) == 2, "temporary tables in memory");
 
     t_inteq(insert_item(&call, "kept", 7), NB_OK, "insert");
     t_inteq(nb_store_commit(&call), NB_OK, "commit");
