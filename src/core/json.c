@@ -529,9 +529,37 @@ str_body(nb_jw *w, const char *str, size_t n)
     return w->rc;
 }
 
+/* Whether s[0..n) needs no escape: printable ASCII, no quote, no
+ * backslash. */
+static int
+plain(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+    for (; n - i >= 8; i += 8)
+        if (!plain8(s + i))
+            return 0;
+    for (; i < n; i++)
+        if (s[i] < 0x20 || s[i] >= 0x80 || s[i] == '"' || s[i] == '\\')
+            return 0;
+    return 1;
+}
+
 static int
 quoted(nb_jw *w, const char *s, size_t n)
 {
+    nb_buf *b = w->b;
+    /* Most strings (names, ids, ASCII values) need no escape: one copy
+     * with their quotes when the buffer has room, instead of three. */
+    if (!w->rc && n + 2 < b->cap - b->len && n + 2 <= b->max - b->len &&
+        plain((const unsigned char *)s, n)) {
+        char *d = b->p + b->len;
+        d[0] = '"';
+        memcpy(d + 1, s, n);
+        d[n + 1] = '"';
+        d[n + 2] = '\0';
+        b->len += n + 2;
+        return NB_OK;
+    }
     if (add(w, "\"", 1) || str_body(w, s, n) || add(w, "\"", 1))
         return w->rc;
     return NB_OK;

@@ -176,6 +176,17 @@ nb_value_put(nb_value *parent, const char *key, size_t klen, nb_value *v)
             parent->u.c.last = v;
         return NB_OK;
     }
+    return nb_value_put_new(parent, k, klen, v);
+}
+
+int
+nb_value_put_new(nb_value *parent, const char *key, size_t klen, nb_value *v)
+{
+    assert(parent->type == NB_V_STRUCT || parent->type == NB_V_MAP);
+    if (!v)
+        return NB_ENOMEM;
+    v->key = key;
+    v->klen = klen;
     v->next = NULL;
     if (parent->u.c.last)
         parent->u.c.last->next = v;

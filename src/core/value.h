@@ -76,6 +76,11 @@ nb_value *nb_value_file(nb_arena *a, const char *path, int64_t off, int64_t len)
 /* Attach child v to a struct or map under key (copied), or to a list (key
  * ignored). Setting a struct member that exists replaces it. */
 int nb_value_put(nb_value *parent, const char *key, size_t klen, nb_value *v);
+/* Appends child v to a struct or map under key, which the caller knows is
+ * not there yet (a tree rebuilt from what a service stored) and which
+ * outlives the tree (a literal, or a copy in the tree's arena): neither
+ * searched for nor copied. */
+int nb_value_put_new(nb_value *parent, const char *key, size_t klen, nb_value *v);
 int nb_value_append(nb_value *list, nb_value *v);
 nb_arena *nb_value_arena(const nb_value *container);
 

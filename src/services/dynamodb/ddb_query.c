@@ -233,17 +233,19 @@ range_ok(const rq *q, const nb_value *item)
 
 typedef ddb_page page;
 
-/* One row read: count it, filter it, keep it. Returns 1 to go on. */
+/* One row read (item, size): count it, filter it, keep it. Returns 1 to
+ * go on. A table's row has its item's size, as row_put stored it; an
+ * index's row has NULL and the projected item's size is counted. */
 static int
-take(nb_call *call, const rq *q, page *pg, const void *blob, size_t len, int *rc)
+take(nb_call *call, const rq *q, page *pg, nb_stmt *st, int *rc)
 {
     nb_value *item;
-    if ((*rc = ddb_item_decode(call->arena, blob, len, &item)))
+    if ((*rc = ddb_item_decode(call->arena, nb_col_blob(st, 0), nb_col_bytes(st, 0), &item)))
         return 0;
     if (q->kc.range_name && !range_ok(q, item))
         return 1;
     pg->scanned++;
-    pg->bytes += ddb_item_size(item);
+    pg->bytes += nb_col_is_null(st, 1) ? ddb_item_size(item) : (size_t)nb_col_int(st, 1);
     pg->last = item;
     if (!q->filter || ddb_expr_eval(call, q->filter, item)) {
         pg->count++;
@@ -295,21 +297,21 @@ bp(const nb_buf *b)
 
 /* Statements: [index][descending][with a start key]. */
 static const char *const query_sql[2][2][2] = {
-    {{"SELECT item FROM ddb_items WHERE tid = ?1 AND pk = ?2 AND sk >= ?3 AND sk <= ?4 "
+    {{"SELECT item, size FROM ddb_items WHERE tid = ?1 AND pk = ?2 AND sk >= ?3 AND sk <= ?4 "
       "ORDER BY sk",
-      "SELECT item FROM ddb_items WHERE tid = ?1 AND pk = ?2 AND sk >= ?3 AND sk <= ?4 "
+      "SELECT item, size FROM ddb_items WHERE tid = ?1 AND pk = ?2 AND sk >= ?3 AND sk <= ?4 "
       "AND sk > ?5 ORDER BY sk"},
-     {"SELECT item FROM ddb_items WHERE tid = ?1 AND pk = ?2 AND sk >= ?3 AND sk <= ?4 "
+     {"SELECT item, size FROM ddb_items WHERE tid = ?1 AND pk = ?2 AND sk >= ?3 AND sk <= ?4 "
       "ORDER BY sk DESC",
-      "SELECT item FROM ddb_items WHERE tid = ?1 AND pk = ?2 AND sk >= ?3 AND sk <= ?4 "
+      "SELECT item, size FROM ddb_items WHERE tid = ?1 AND pk = ?2 AND sk >= ?3 AND sk <= ?4 "
       "AND sk < ?5 ORDER BY sk DESC"}},
-    {{"SELECT item FROM ddb_index_items WHERE tid = ?1 AND iname = ?6 AND ipk = ?2 AND "
+    {{"SELECT item, NULL FROM ddb_index_items WHERE tid = ?1 AND iname = ?6 AND ipk = ?2 AND "
       "isk >= ?3 AND isk <= ?4 ORDER BY isk, pk, sk",
-      "SELECT item FROM ddb_index_items WHERE tid = ?1 AND iname = ?6 AND ipk = ?2 AND "
+      "SELECT item, NULL FROM ddb_index_items WHERE tid = ?1 AND iname = ?6 AND ipk = ?2 AND "
       "isk >= ?3 AND isk <= ?4 AND (isk, pk, sk) > (?5, ?7, ?8) ORDER BY isk, pk, sk"},
-     {"SELECT item FROM ddb_index_items WHERE tid = ?1 AND iname = ?6 AND ipk = ?2 AND "
+     {"SELECT item, NULL FROM ddb_index_items WHERE tid = ?1 AND iname = ?6 AND ipk = ?2 AND "
       "isk >= ?3 AND isk <= ?4 ORDER BY isk DESC, pk DESC, sk DESC",
-      "SELECT item FROM ddb_index_items WHERE tid = ?1 AND iname = ?6 AND ipk = ?2 AND "
+      "SELECT item, NULL FROM ddb_index_items WHERE tid = ?1 AND iname = ?6 AND ipk = ?2 AND "
       "isk >= ?3 AND isk <= ?4 AND (isk, pk, sk) < (?5, ?7, ?8) "
       "ORDER BY isk DESC, pk DESC, sk DESC"}}};
 
@@ -383,8 +385,7 @@ ddb_read_query(nb_call *call, const ddb_read *qp, int desc, ddb_page *pg)
             nb_bind_blob(st, 8, bp(&s3), s3.len);
         }
         int r;
-        while ((r = nb_step(st)) == NB_ROW &&
-               take(call, &q, pg, nb_col_blob(st, 0), nb_col_bytes(st, 0), &rc))
+        while ((r = nb_step(st)) == NB_ROW && take(call, &q, pg, st, &rc))
             ;
         if (!rc && r != NB_ROW && r != NB_DONE)
             rc = NB_EIO;
@@ -411,12 +412,13 @@ ddb_query(nb_call *call, const nb_value *in, nb_value *out)
 
 /* [index][with a start key]; TotalSegments 0 means no segments. */
 static const char *const scan_sql[2][2] = {
-    {"SELECT item FROM ddb_items WHERE tid = ?1 AND (?2 = 0 OR seg % ?2 = ?3) ORDER BY pk, sk",
-     "SELECT item FROM ddb_items WHERE tid = ?1 AND (?2 = 0 OR seg % ?2 = ?3) AND "
+    {"SELECT item, size FROM ddb_items WHERE tid = ?1 AND (?2 = 0 OR seg % ?2 = ?3) ORDER BY pk, "
+     "sk",
+     "SELECT item, size FROM ddb_items WHERE tid = ?1 AND (?2 = 0 OR seg % ?2 = ?3) AND "
      "(pk, sk) > (?4, ?5) ORDER BY pk, sk"},
-    {"SELECT item FROM ddb_index_items WHERE tid = ?1 AND iname = ?6 AND "
+    {"SELECT item, NULL FROM ddb_index_items WHERE tid = ?1 AND iname = ?6 AND "
      "(?2 = 0 OR (ipk IS NOT NULL AND length(ipk) % ?2 = ?3)) ORDER BY ipk, isk, pk, sk",
-     "SELECT item FROM ddb_index_items WHERE tid = ?1 AND iname = ?6 AND "
+     "SELECT item, NULL FROM ddb_index_items WHERE tid = ?1 AND iname = ?6 AND "
      "(?2 = 0 OR (ipk IS NOT NULL AND length(ipk) % ?2 = ?3)) AND "
      "(ipk, isk, pk, sk) > (?7, ?8, ?4, ?5) ORDER BY ipk, isk, pk, sk"}};
 
@@ -450,8 +452,7 @@ ddb_read_scan(nb_call *call, const ddb_read *qp, int64_t tot, int64_t seg, ddb_p
             nb_bind_blob(st, 8, bp(&s4), s4.len);
         }
         int r;
-        while ((r = nb_step(st)) == NB_ROW &&
-               take(call, &q, pg, nb_col_blob(st, 0), nb_col_bytes(st, 0), &rc))
+        while ((r = nb_step(st)) == NB_ROW && take(call, &q, pg, st, &rc))
             ;
         if (!rc && r != NB_ROW && r != NB_DONE)
             rc = NB_EIO;

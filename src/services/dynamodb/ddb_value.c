@@ -51,8 +51,8 @@ ddb_av_wrap(nb_arena *a, ddb_type t, nb_value *inner)
     nb_value *av = nb_value_struct(a);
     if (!av || !inner)
         return NULL;
-    const char *k = ddb_type_name(t);
-    return nb_value_put(av, k, strlen(k), inner) ? NULL : av;
+    const char *k = ddb_type_name(t); /* a literal: not copied */
+    return nb_value_put_new(av, k, strlen(k), inner) ? NULL : av;
 }
 
 nb_value *
@@ -561,11 +561,16 @@ dec_map(rd *r, nb_value **out)
     nb_value *m = nb_value_map(r->a);
     if (!m || get_len(r, &n) || ++r->depth > 64)
         return NB_EINVAL;
+    /* The names were checked distinct when the item was stored: appended
+     * as they come, without a search for each. */
     for (size_t i = 0; i < n; i++) {
         nb_str k;
         nb_value *v;
-        if (get_bytes(r, &k) || dec_av(r, &v) || nb_value_put(m, k.p, k.len, v))
+        char *name;
+        if (get_bytes(r, &k) || dec_av(r, &v))
             return NB_EINVAL;
+        if (!(name = nb_arena_strndup(r->a, k.p, k.len)) || nb_value_put_new(m, name, k.len, v))
+            return NB_ENOMEM;
     }
     r->depth--;
     *out = m;
