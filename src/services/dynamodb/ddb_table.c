@@ -19,6 +19,7 @@
 #include "core/json.h"
 #include "core/value.h"
 #include "ddb_int.h"
+#include "services/tags.h"
 #include "store/store.h"
 
 #define INVALID "One or more parameter values were invalid: "
@@ -565,23 +566,20 @@ to_json(nb_call *call, const nb_value *v)
     return s;
 }
 
+static const nb_tag_sql tag_sql = {
+    .put = "INSERT OR REPLACE INTO ddb_tags (account, region, arn, k, v) "
+           "VALUES (?1, ?2, ?3, ?4, ?5)",
+    .del = "DELETE FROM ddb_tags WHERE account = ?1 AND region = ?2 AND arn = ?3 AND k = ?4",
+    .list = "SELECT k, v FROM ddb_tags WHERE account = ?1 AND region = ?2 AND arn = ?3 "
+            "ORDER BY k",
+    .key = "Key",
+    .value = "Value",
+};
+
 static int
 put_tags(nb_call *call, const char *arn, const nb_value *tags)
 {
-    for (const nb_value *t = nb_first(tags); t; t = t->next) {
-        nb_stmt *st = nb_sql(call, "INSERT OR REPLACE INTO ddb_tags (account, region, arn, k, v) "
-                                   "VALUES (?1, ?2, ?3, ?4, ?5)");
-        if (!st)
-            return NB_EIO;
-        nb_bind_text(st, 1, call->account);
-        nb_bind_text(st, 2, call->region);
-        nb_bind_text(st, 3, arn);
-        nb_bind_text(st, 4, nb_get_str(t, "Key"));
-        nb_bind_text(st, 5, nb_get_str(t, "Value"));
-        if (nb_step(st) != NB_DONE)
-            return NB_EIO;
-    }
-    return NB_OK;
+    return nb_tags_put(call, &tag_sql, arn, tags);
 }
 
 static int
@@ -1033,18 +1031,7 @@ ddb_untag_resource(nb_call *call, const nb_value *in, nb_value *out)
     ddb_table t;
     const char *arn = nb_get_str(in, "ResourceArn");
     int rc = arn_table(call, arn, &t);
-    for (const nb_value *k = nb_first(nb_get(in, "TagKeys")); !rc && k; k = k->next) {
-        nb_stmt *st = nb_sql(call, "DELETE FROM ddb_tags WHERE account = ?1 AND region = ?2 "
-                                   "AND arn = ?3 AND k = ?4");
-        if (!st)
-            return NB_EIO;
-        nb_bind_text(st, 1, call->account);
-        nb_bind_text(st, 2, call->region);
-        nb_bind_text(st, 3, t.arn);
-        nb_bind_text(st, 4, k->u.s.p);
-        rc = nb_step(st) == NB_DONE ? NB_OK : NB_EIO;
-    }
-    return rc;
+    return rc ? rc : nb_tags_delete(call, &tag_sql, t.arn, nb_get(in, "TagKeys"));
 }
 
 int
@@ -1055,21 +1042,10 @@ ddb_list_tags_of_resource(nb_call *call, const nb_value *in, nb_value *out)
     int rc = arn_table(call, arn, &t);
     if (rc)
         return rc;
-    nb_stmt *st = nb_sql(call, "SELECT k, v FROM ddb_tags WHERE account = ?1 AND region = ?2 "
-                               "AND arn = ?3 ORDER BY k");
     nb_value *tags = nb_set_list(out, "Tags");
-    if (!st || !tags)
+    if (!tags)
         return NB_ENOMEM;
-    nb_bind_text(st, 1, call->account);
-    nb_bind_text(st, 2, call->region);
-    nb_bind_text(st, 3, t.arn);
-    while ((rc = nb_step(st)) == NB_ROW) {
-        nb_value *tag = nb_list_add_struct(tags);
-        if (!tag || nb_set_str(tag, "Key", nb_col_text(st, 0)) ||
-            nb_set_str(tag, "Value", nb_col_text(st, 1)))
-            return NB_ENOMEM;
-    }
-    return rc == NB_DONE ? NB_OK : NB_EIO;
+    return nb_tags_list(call, &tag_sql, t.arn, NULL, 0, tags, NULL, NULL);
 }
 
 /* ---- TTL, backups, endpoints, limits ------------------------------------------- */

@@ -18,6 +18,7 @@
 #include "core/call.h"
 #include "core/value.h"
 #include "ecr_int.h"
+#include "services/tags.h"
 #include "store/store.h"
 
 /* AWS: DescribeRepositories returns up to 100 repositories a page when
@@ -175,39 +176,25 @@ repo_out(nb_call *call, nb_value *o, const ecr_repo *r)
 
 /* ---- Tags ------------------------------------------------------------ */
 
-static int
-count_tags(nb_call *call, const char *name, int64_t *n)
-{
-    nb_stmt *st = nb_sql(call, "SELECT COUNT(*) FROM ecr_tags WHERE account = ? AND region = ?"
-                               " AND name = ?");
-    if (!st)
-        return NB_EINTERNAL;
-    nb_bind_text(st, 1, call->account);
-    nb_bind_text(st, 2, call->region);
-    nb_bind_text(st, 3, name);
-    *n = nb_step(st) == NB_ROW ? nb_col_int(st, 0) : 0;
-    return NB_OK;
-}
+static const nb_tag_sql tag_sql = {
+    .put = "INSERT OR REPLACE INTO ecr_tags (account, region, name, key, value)"
+           " VALUES (?, ?, ?, ?, ?)",
+    .del = "DELETE FROM ecr_tags WHERE account = ? AND region = ? AND name = ? AND key = ?",
+    .list = "SELECT key, value FROM ecr_tags WHERE account = ? AND region = ? AND name = ?"
+            " ORDER BY key",
+    .count = "SELECT COUNT(*) FROM ecr_tags WHERE account = ? AND region = ? AND name = ?",
+    .key = "Key",
+    .value = "Value",
+};
 
 static int
 put_tags(nb_call *call, const char *name, const nb_value *tags)
 {
-    for (const nb_value *t = nb_first(tags); t; t = t->next) {
-        nb_stmt *st = nb_sql(call, "INSERT OR REPLACE INTO ecr_tags (account, region, name, key,"
-                                   " value) VALUES (?, ?, ?, ?, ?)");
-        if (!st)
-            return NB_EINTERNAL;
-        nb_bind_text(st, 1, call->account);
-        nb_bind_text(st, 2, call->region);
-        nb_bind_text(st, 3, name);
-        nb_bind_text(st, 4, nb_get_str(t, "Key"));
-        nb_bind_text(st, 5, nb_get_str(t, "Value") ? nb_get_str(t, "Value") : "");
-        if (nb_step(st) != NB_DONE)
-            return NB_EINTERNAL;
-    }
-    int64_t n = 0;
-    int rc = count_tags(call, name, &n);
-    if (!rc && n > MAX_TAGS)
+    int rc = nb_tags_put(call, &tag_sql, name, tags);
+    int64_t n = rc ? 0 : nb_tags_count(call, &tag_sql, name);
+    if (n < 0)
+        return NB_EIO;
+    if (n > MAX_TAGS)
         /* AWS: API_TagResource.html: "a maximum of 50 tags". */
         return nb_fail(call, "TooManyTagsException",
                        "The list of tags on the repository is over the limit. The maximum number "
@@ -254,18 +241,7 @@ ecr_untag_resource(nb_call *call, const nb_value *in, nb_value *out)
     const char *name;
     int rc = tag_target(call, in, &name);
     NB_UNUSED(out);
-    for (const nb_value *k = nb_first(nb_get(in, "tagKeys")); k && !rc; k = k->next) {
-        nb_stmt *st = nb_sql(call, "DELETE FROM ecr_tags WHERE account = ? AND region = ? AND"
-                                   " name = ? AND key = ?");
-        if (!st)
-            return NB_EINTERNAL;
-        nb_bind_text(st, 1, call->account);
-        nb_bind_text(st, 2, call->region);
-        nb_bind_text(st, 3, name);
-        nb_bind_text(st, 4, k->u.s.p);
-        rc = nb_step(st) == NB_DONE ? NB_OK : NB_EINTERNAL;
-    }
-    return rc;
+    return rc ? rc : nb_tags_delete(call, &tag_sql, name, nb_get(in, "tagKeys"));
 }
 
 int
@@ -276,20 +252,9 @@ ecr_list_tags_for_resource(nb_call *call, const nb_value *in, nb_value *out)
     if (rc)
         return rc;
     nb_value *list = nb_set_list(out, "tags");
-    nb_stmt *st = nb_sql(call, "SELECT key, value FROM ecr_tags WHERE account = ? AND"
-                               " region = ? AND name = ? ORDER BY key");
-    if (!list || !st)
-        return list ? NB_EINTERNAL : NB_ENOMEM;
-    nb_bind_text(st, 1, call->account);
-    nb_bind_text(st, 2, call->region);
-    nb_bind_text(st, 3, name);
-    while ((rc = nb_step(st)) == NB_ROW) {
-        nb_value *t = nb_list_add_struct(list);
-        if (!t || nb_set_str(t, "Key", nb_col_text(st, 0)) ||
-            nb_set_str(t, "Value", nb_col_text(st, 1)))
-            return NB_ENOMEM;
-    }
-    return rc == NB_DONE ? NB_OK : NB_EINTERNAL;
+    if (!list)
+        return NB_ENOMEM;
+    return nb_tags_list(call, &tag_sql, name, NULL, 0, list, NULL, NULL);
 }
 
 /* ---- CreateRepository ------------------------------------------------ */

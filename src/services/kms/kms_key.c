@@ -28,6 +28,7 @@
 #include "core/json.h"
 #include "core/value.h"
 #include "kms_int.h"
+#include "services/tags.h"
 #include "store/store.h"
 
 /* AWS: ListKeys, ListAliases and ListResourceTags pages hold 100 by
@@ -255,6 +256,16 @@ policy_ok(nb_call *call, const char *policy)
     return NB_OK;
 }
 
+static const nb_tag_sql tag_sql = {
+    .put = "INSERT OR REPLACE INTO kms_tags (account, region, key_id, key, value)"
+           " VALUES (?, ?, ?, ?, ?)",
+    .del = "DELETE FROM kms_tags WHERE account = ? AND region = ? AND key_id = ? AND key = ?",
+    .list = "SELECT key, value FROM kms_tags WHERE account = ? AND region = ? AND key_id = ?"
+            " AND key > ? ORDER BY key",
+    .key = "TagKey",
+    .value = "TagValue",
+};
+
 /* AWS: tag keys starting "aws:" are reserved (TagException). */
 static int
 put_tags(nb_call *call, const char *id, const nb_value *tags)
@@ -262,20 +273,7 @@ put_tags(nb_call *call, const char *id, const nb_value *tags)
     for (const nb_value *t = nb_first(tags); t; t = t->next)
         if (strncmp(nb_get_str(t, "TagKey"), "aws:", 4) == 0)
             return nb_fail(call, "TagException", "Tags beginning with aws: are reserved");
-    for (const nb_value *t = nb_first(tags); t; t = t->next) {
-        nb_stmt *st = nb_sql(call, "INSERT OR REPLACE INTO kms_tags (account, region, key_id,"
-                                   " key, value) VALUES (?, ?, ?, ?, ?)");
-        if (!st)
-            return NB_EINTERNAL;
-        nb_bind_text(st, 1, call->account);
-        nb_bind_text(st, 2, call->region);
-        nb_bind_text(st, 3, id);
-        nb_bind_text(st, 4, nb_get_str(t, "TagKey"));
-        nb_bind_text(st, 5, nb_get_str(t, "TagValue"));
-        if (nb_step(st) != NB_DONE)
-            return NB_EINTERNAL;
-    }
-    return NB_OK;
+    return nb_tags_put(call, &tag_sql, id, tags);
 }
 
 static int
@@ -556,55 +554,28 @@ kms_untag_resource(nb_call *call, const nb_value *in, nb_value *out)
     kms_key k;
     int rc = kms_key_find(call, nb_get_str(in, "KeyId"), 0, &k);
     rc = rc ? rc : kms_key_not_pending(call, &k);
-    for (const nb_value *t = nb_first(nb_get(in, "TagKeys")); t && !rc; t = t->next) {
-        nb_stmt *st = nb_sql(call, "DELETE FROM kms_tags WHERE account = ? AND region = ?"
-                                   " AND key_id = ? AND key = ?");
-        if (!st)
-            return NB_EINTERNAL;
-        nb_bind_text(st, 1, call->account);
-        nb_bind_text(st, 2, call->region);
-        nb_bind_text(st, 3, k.id);
-        nb_bind_text(st, 4, t->u.s.p);
-        rc = nb_step(st) == NB_DONE ? NB_OK : NB_EINTERNAL;
-    }
-    return rc;
+    return rc ? rc : nb_tags_delete(call, &tag_sql, k.id, nb_get(in, "TagKeys"));
 }
 
 int
 kms_list_resource_tags(nb_call *call, const nb_value *in, nb_value *out)
 {
     kms_key k;
-    int64_t limit = nb_get_int(in, "Limit", PAGE_DEFAULT), n = 0;
-    const char *after = "", *last = "";
+    int64_t limit = nb_get_int(in, "Limit", PAGE_DEFAULT);
+    const char *after = "", *last = NULL;
     int rc = kms_key_find(call, nb_get_str(in, "KeyId"), 0, &k);
     if (rc)
         return rc;
     if (nb_get_str(in, "Marker") && !(after = kms_marker_read(call, nb_get_str(in, "Marker"))))
         return NB_EAWS;
     nb_value *list = nb_set_list(out, "Tags");
-    nb_stmt *st = nb_sql(call, "SELECT key, value FROM kms_tags WHERE account = ? AND"
-                               " region = ? AND key_id = ? AND key > ? ORDER BY key");
-    if (!list || !st)
-        return list ? NB_EINTERNAL : NB_ENOMEM;
-    nb_bind_text(st, 1, call->account);
-    nb_bind_text(st, 2, call->region);
-    nb_bind_text(st, 3, k.id);
-    nb_bind_text(st, 4, after);
+    if (!list)
+        return NB_ENOMEM;
     int more = 0;
-    while ((rc = nb_step(st)) == NB_ROW) {
-        if (n++ == limit) {
-            more = 1;
-            break;
-        }
-        nb_value *t = nb_list_add_struct(list);
-        last = dup(call, nb_col_text(st, 0));
-        if (!t || !last || nb_set_str(t, "TagKey", last) ||
-            nb_set_str(t, "TagValue", nb_col_text(st, 1)))
-            return NB_ENOMEM;
-    }
-    if (rc < 0)
+    rc = nb_tags_list(call, &tag_sql, k.id, after, limit, list, &more, &last);
+    if (rc)
         return rc;
-    rc = more ? nb_set_str(out, "NextMarker", kms_marker_make(call, last)) : NB_OK;
+    rc = more ? nb_set_str(out, "NextMarker", kms_marker_make(call, last ? last : "")) : NB_OK;
     return rc ? rc : nb_set_bool(out, "Truncated", more);
 }
 

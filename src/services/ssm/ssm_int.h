@@ -11,6 +11,7 @@
 #define NB_SSM_INT_H
 
 #include "core/nb.h"
+#include "services/tags.h"
 
 /* One version of a parameter, strings in the call's arena. */
 typedef struct ssm_ver {
@@ -49,8 +50,8 @@ const char *ssm_shown_value(nb_call *call, const ssm_ver *v, int decrypt);
 /* Opaque page tokens: the last name (or number) of a page. */
 const char *ssm_token_make(nb_call *call, const char *last);
 const char *ssm_token_read(nb_call *call, const char *token);
-/* Adds or replaces the tags of a list of Tag structures. */
-int ssm_put_tags(nb_call *call, const char *name, const nb_value *tags);
+/* The tag rows of parameters (services/tags.h). */
+extern const nb_tag_sql ssm_tag_sql;
 /* Whether the parameter has a tag key equal to value (value NULL: any). */
 int ssm_has_tag(nb_call *call, const char *name, const char *key, const nb_value *values);
 /* Whether some version of the parameter carries label. */

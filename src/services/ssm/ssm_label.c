@@ -190,26 +190,13 @@ tag_target(nb_call *call, const nb_value *in, const char **name)
     return NB_OK;
 }
 
-static int64_t
-tag_count(nb_call *call, const char *name)
-{
-    nb_stmt *st = nb_sql(call, "SELECT COUNT(*) FROM ssm_tags WHERE account = ? AND region = ?"
-                               " AND name = ?");
-    if (!st)
-        return 0;
-    nb_bind_text(st, 1, call->account);
-    nb_bind_text(st, 2, call->region);
-    nb_bind_text(st, 3, name);
-    return nb_step(st) == NB_ROW ? nb_col_int(st, 0) : 0;
-}
-
 int
 ssm_add_tags_to_resource(nb_call *call, const nb_value *in, nb_value *out)
 {
     const char *name;
     int rc = tag_target(call, in, &name);
-    rc = rc ? rc : ssm_put_tags(call, name, nb_get(in, "Tags"));
-    if (!rc && tag_count(call, name) > TAGS_PER_RESOURCE)
+    rc = rc ? rc : nb_tags_put(call, &ssm_tag_sql, name, nb_get(in, "Tags"));
+    if (!rc && nb_tags_count(call, &ssm_tag_sql, name) > TAGS_PER_RESOURCE)
         return nb_fail(call, "TooManyTagsError",
                        "The Parameter %s has too many tags. A resource can have at most 50 tags.",
                        name);
@@ -224,20 +211,9 @@ ssm_list_tags_for_resource(nb_call *call, const nb_value *in, nb_value *out)
     if (rc)
         return rc;
     nb_value *list = nb_set_list(out, "TagList");
-    nb_stmt *st = nb_sql(call, "SELECT key, value FROM ssm_tags WHERE account = ? AND"
-                               " region = ? AND name = ? ORDER BY key");
-    if (!list || !st)
-        return list ? NB_EINTERNAL : NB_ENOMEM;
-    nb_bind_text(st, 1, call->account);
-    nb_bind_text(st, 2, call->region);
-    nb_bind_text(st, 3, name);
-    while ((rc = nb_step(st)) == NB_ROW) {
-        nb_value *t = nb_list_add_struct(list);
-        if (!t || nb_set_str(t, "Key", nb_col_text(st, 0)) ||
-            nb_set_str(t, "Value", nb_col_text(st, 1)))
-            return NB_ENOMEM;
-    }
-    return rc == NB_DONE ? NB_OK : NB_EINTERNAL;
+    if (!list)
+        return NB_ENOMEM;
+    return nb_tags_list(call, &ssm_tag_sql, name, NULL, 0, list, NULL, NULL);
 }
 
 int
@@ -245,16 +221,5 @@ ssm_remove_tags_from_resource(nb_call *call, const nb_value *in, nb_value *out)
 {
     const char *name;
     int rc = tag_target(call, in, &name);
-    for (const nb_value *k = nb_first(nb_get(in, "TagKeys")); k && !rc; k = k->next) {
-        nb_stmt *st = nb_sql(call, "DELETE FROM ssm_tags WHERE account = ? AND region = ? AND"
-                                   " name = ? AND key = ?");
-        if (!st)
-            return NB_EINTERNAL;
-        nb_bind_text(st, 1, call->account);
-        nb_bind_text(st, 2, call->region);
-        nb_bind_text(st, 3, name);
-        nb_bind_text(st, 4, k->u.s.p);
-        rc = nb_step(st) == NB_DONE ? NB_OK : NB_EINTERNAL;
-    }
-    return rc;
+    return rc ? rc : nb_tags_delete(call, &ssm_tag_sql, name, nb_get(in, "TagKeys"));
 }

@@ -366,24 +366,16 @@ make_room(nb_call *call, const char *name)
     return nb_step(st) == NB_DONE ? NB_OK : NB_EINTERNAL;
 }
 
-int
-ssm_put_tags(nb_call *call, const char *name, const nb_value *tags)
-{
-    for (const nb_value *t = nb_first(tags); t; t = t->next) {
-        nb_stmt *st = nb_sql(call, "INSERT OR REPLACE INTO ssm_tags (account, region, name, key,"
-                                   " value) VALUES (?, ?, ?, ?, ?)");
-        if (!st)
-            return NB_EINTERNAL;
-        nb_bind_text(st, 1, call->account);
-        nb_bind_text(st, 2, call->region);
-        nb_bind_text(st, 3, name);
-        nb_bind_text(st, 4, nb_get_str(t, "Key"));
-        nb_bind_text(st, 5, nb_get_str(t, "Value"));
-        if (nb_step(st) != NB_DONE)
-            return NB_EINTERNAL;
-    }
-    return NB_OK;
-}
+const nb_tag_sql ssm_tag_sql = {
+    .put = "INSERT OR REPLACE INTO ssm_tags (account, region, name, key, value)"
+           " VALUES (?, ?, ?, ?, ?)",
+    .del = "DELETE FROM ssm_tags WHERE account = ? AND region = ? AND name = ? AND key = ?",
+    .list = "SELECT key, value FROM ssm_tags WHERE account = ? AND region = ? AND name = ?"
+            " ORDER BY key",
+    .count = "SELECT COUNT(*) FROM ssm_tags WHERE account = ? AND region = ? AND name = ?",
+    .key = "Key",
+    .value = "Value",
+};
 
 /* The tier a new version gets. AWS: Intelligent-Tiering picks Standard
  * when the value and policies allow it; an advanced parameter cannot go
@@ -479,7 +471,8 @@ ssm_put_parameter(nb_call *call, const nb_value *in, nb_value *out)
     }
     if (prev && (rc = make_room(call, name)))
         return rc;
-    if ((rc = insert_version(call, &v)) || (rc = ssm_put_tags(call, name, nb_get(in, "Tags"))))
+    if ((rc = insert_version(call, &v)) ||
+        (rc = nb_tags_put(call, &ssm_tag_sql, name, nb_get(in, "Tags"))))
         return rc;
     rc = nb_set_int(out, "Version", v.version);
     return rc ? rc : nb_set_str(out, "Tier", v.tier);

@@ -194,6 +194,17 @@ test('Key policy, tags and rotation', { skip }, async () => {
   const t = await send('ListResourceTagsCommand', { KeyId: key });
   assert.deepEqual(t.Tags, [{ TagKey: 'env', TagValue: 'prod' }]);
   assert.equal(t.Truncated, false);
+  // Pages of ListResourceTags, in key order (AWS: Limit, Truncated, NextMarker).
+  await send('TagResourceCommand', { KeyId: key,
+    Tags: [{ TagKey: 'b', TagValue: '2' }, { TagKey: 'a', TagValue: '1' }] });
+  const p1 = await send('ListResourceTagsCommand', { KeyId: key, Limit: 2 });
+  assert.deepEqual(p1.Tags, [{ TagKey: 'a', TagValue: '1' }, { TagKey: 'b', TagValue: '2' }]);
+  assert.equal(p1.Truncated, true);
+  const p2 = await send('ListResourceTagsCommand', { KeyId: key, Limit: 2, Marker: p1.NextMarker });
+  assert.deepEqual(p2.Tags, [{ TagKey: 'env', TagValue: 'prod' }]);
+  assert.equal(p2.Truncated, false);
+  assert.equal(p2.NextMarker, undefined);
+  await send('UntagResourceCommand', { KeyId: key, TagKeys: ['a', 'b'] });
   await send('EnableKeyRotationCommand', { KeyId: key, RotationPeriodInDays: 120 });
   const s = await send('GetKeyRotationStatusCommand', { KeyId: key });
   assert.equal(s.KeyRotationEnabled, true);

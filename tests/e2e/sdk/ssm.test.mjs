@@ -128,6 +128,19 @@ test('Tags on parameters', { skip }, async () => {
   const err = await awsError(() => send('ListTagsForResourceCommand',
     { ResourceType: 'Parameter', ResourceId: '/t/none' }));
   assert.equal(err.name, 'InvalidResourceId');
+  await send('RemoveTagsFromResourceCommand',
+    { ResourceType: 'Parameter', ResourceId: '/t/x', TagKeys: ['k', 'absent'] });
+  const left = await send('ListTagsForResourceCommand',
+    { ResourceType: 'Parameter', ResourceId: '/t/x' });
+  assert.deepEqual(left.TagList, [{ Key: 'a', Value: 'b' }]);
+  // AWS: at most 50 tags a resource (TooManyTagsError); the request adds none.
+  const many = Array.from({ length: 50 }, (_, i) => ({ Key: `k${i}`, Value: 'v' }));
+  const over = await awsError(() => send('AddTagsToResourceCommand',
+    { ResourceType: 'Parameter', ResourceId: '/t/x', Tags: many }));
+  assert.equal(over.name, 'TooManyTagsError');
+  const after = await send('ListTagsForResourceCommand',
+    { ResourceType: 'Parameter', ResourceId: '/t/x' });
+  assert.deepEqual(after.TagList, [{ Key: 'a', Value: 'b' }]);
 });
 
 nimbus.checkExit();
