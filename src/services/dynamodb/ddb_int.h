@@ -127,7 +127,8 @@ typedef struct ddb_table {
     const char *stream_view;        /* StreamViewType, or NULL when off */
     const char *stream_arn;         /* latest stream ARN, or NULL */
     const char *ttl_attr;           /* TTL attribute when enabled, or NULL */
-    nb_value *desc;                 /* stored description (a map) */
+    const nb_value *desc;           /* stored description (a map): shared, read only */
+    nb_value *edit;                 /* UpdateTable's working copy of desc, or NULL */
     int64_t item_count;             /* items in the table */
     int64_t size_bytes;             /* their total size */
 } ddb_table;

@@ -70,10 +70,12 @@ load_indexes(ddb_table *t, const nb_value *list, int global)
 
 /* Parsed table descriptions, keyed by their stored text. Every item
  * operation loads its table, and jansson's parse of the description was
- * 45 % of a GetItem's instructions (bench/ddb.sh); the settings change
- * rarely. The text is the whole key, so a changed description simply
- * misses, and callers only ever get a copy in their call's arena, so an
- * entry replaced (least recently used first) is never still in use. */
+ * 45 % of a GetItem's instructions (bench/ddb.sh), and a copy of the parse
+ * 11 % after; the settings change rarely. The text is the whole key, so a
+ * changed description simply misses. Callers share the entry's tree, read
+ * only (UpdateTable edits a copy), for the length of their call: an entry
+ * that the call being served has used is not replaced (least recently used
+ * first) while it runs, so no tree it holds goes away under it. */
 #define DESC_CACHE 16
 
 static struct desc_entry {
@@ -82,37 +84,45 @@ static struct desc_entry {
     size_t len;           /* its length */
     const nb_value *desc; /* its parse */
     uint64_t used;        /* desc_clock at the last hit */
+    const nb_call *call;  /* the call that used it last */
 } desc_cache[DESC_CACHE];
 static uint64_t desc_clock;
 
-/* Parses the description d (len bytes) into the call's arena, through the
- * cache. */
+/* The parse of the description d (len bytes), through the cache: the
+ * cache's tree, or one in the call's arena when every entry is held by
+ * this call. */
 static int
-desc_load(nb_call *call, const char *d, size_t len, nb_value **out)
+desc_load(nb_call *call, const char *d, size_t len, const nb_value **out)
 {
-    struct desc_entry *victim = &desc_cache[0];
+    struct desc_entry *victim = NULL;
     for (size_t i = 0; i < DESC_CACHE; i++) {
         struct desc_entry *e = &desc_cache[i];
         if (e->arena && e->len == len && memcmp(e->text, d, len) == 0) {
             e->used = ++desc_clock;
-            *out = nb_value_copy(call->arena, e->desc);
-            return *out ? NB_OK : NB_ENOMEM;
+            e->call = call;
+            *out = e->desc;
+            return NB_OK;
         }
-        if (!e->arena || (victim->arena && e->used < victim->used))
+        if (e->arena && e->call == call)
+            continue; /* held by this call */
+        if (!victim || !e->arena || (victim->arena && e->used < victim->used))
             victim = e;
     }
-    if (nb_json_parse_value(call->arena, d, len, out, NULL))
+    nb_value *parsed;
+    if (nb_json_parse_value(call->arena, d, len, &parsed, NULL))
         return NB_EINTERNAL;
+    *out = parsed;
     /* Keep a copy; when that fails the cache just stays as it was. */
-    nb_arena *a = nb_arena_new(0);
+    nb_arena *a = victim ? nb_arena_new(0) : NULL;
     const char *text = a ? nb_arena_strndup(a, d, len) : NULL;
-    const nb_value *copy = text ? nb_value_copy(a, *out) : NULL;
+    const nb_value *copy = text ? nb_value_copy(a, parsed) : NULL;
     if (!copy) {
         nb_arena_free(a);
         return NB_OK;
     }
     nb_arena_free(victim->arena);
-    *victim = (struct desc_entry){a, text, len, copy, ++desc_clock};
+    *victim = (struct desc_entry){a, text, len, copy, ++desc_clock, call};
+    *out = copy;
     return NB_OK;
 }
 
@@ -762,7 +772,7 @@ static int backfill(nb_call *call, const ddb_table *t, const char *iname);
 static int
 gsi_update(nb_call *call, ddb_table *t, const nb_value *u, int *changed)
 {
-    nb_value *desc = t->desc;
+    nb_value *desc = t->edit;
     nb_value *list = ddb_map_get(desc, "GlobalSecondaryIndexes", 22);
     const nb_value *c = nb_get(u, "Create"), *del = nb_get(u, "Delete");
     int rc;
@@ -822,7 +832,7 @@ gsi_update(nb_call *call, ddb_table *t, const nb_value *u, int *changed)
 static int
 update_settings(nb_call *call, ddb_table *t, const nb_value *in, int *changed)
 {
-    nb_value *desc = t->desc;
+    nb_value *desc = t->edit;
     const char *bm = nb_get_str(in, "BillingMode");
     const nb_value *pt = nb_get(in, "ProvisionedThroughput");
     int rc = NB_OK;
@@ -888,10 +898,10 @@ update_stream(nb_call *call, ddb_table *t, const nb_value *ss, int *changed)
                        t->arn);
     if (!on && !t->stream_view)
         return vfail(call, "Table does not have an enabled stream");
-    ddb_map_del(t->desc, "StreamSpecification", 19);
+    ddb_map_del(t->edit, "StreamSpecification", 19);
     if (on) {
         nb_value *c = nb_value_copy(call->arena, ss);
-        if (!c || nb_value_put(t->desc, "StreamSpecification", 19, c))
+        if (!c || nb_value_put(t->edit, "StreamSpecification", 19, c))
             return NB_ENOMEM;
     }
     *changed = 1;
@@ -907,8 +917,10 @@ ddb_update_table(nb_call *call, const nb_value *in, nb_value *out)
     int rc = table_get(call, nb_get_str(in, "TableName"), &t, 1);
     if (rc)
         return rc;
+    if (!(t.edit = nb_value_copy(call->arena, t.desc)))
+        return NB_ENOMEM;
     if (nb_get(in, "AttributeDefinitions") &&
-        (rc = merge_defs(call, t.desc, nb_get(in, "AttributeDefinitions"))))
+        (rc = merge_defs(call, t.edit, nb_get(in, "AttributeDefinitions"))))
         return rc;
     for (const nb_value *u = nb_first(nb_get(in, "GlobalSecondaryIndexUpdates")); u; u = u->next) {
         if ((rc = gsi_update(call, &t, u, &c2)))
@@ -924,7 +936,7 @@ ddb_update_table(nb_call *call, const nb_value *in, nb_value *out)
                      "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, "
                      "GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is "
                      "required");
-    if ((rc = save_desc(call, t.id, t.desc)))
+    if ((rc = save_desc(call, t.id, t.edit)))
         return rc;
     /* reload so that new indexes are known, then fill them */
     ddb_table t2;

@@ -451,6 +451,20 @@ test('TransactWriteItems: all or nothing, CancellationReasons, idempotent token'
   assertAwsError(e2, 'IdempotentParameterMismatchException', 400);
 });
 
+// More tables in one call than nimbus keeps parsed table settings for (16):
+// each table's settings must stay readable to the end of the call (run
+// against the sanitizer build, a freed one would be reported).
+test('TransactWriteItems and TransactGetItems over 20 tables in one call', async () => {
+  const names = Array.from({ length: 20 }, (_, i) => `many${i}`);
+  for (const n of names) await makeTable(n);
+  await send(new TransactWriteItemsCommand({ TransactItems: names.map((n, i) => (
+    { Put: { TableName: n, Item: { pk: S('k'), sk: N(i), t: S(n) } } })) }));
+  const g = await send(new TransactGetItemsCommand({ TransactItems: names.map((n, i) => (
+    { Get: { TableName: n, Key: { pk: S('k'), sk: N(i) } } })) }));
+  assert.deepEqual(g.Responses.map((r) => r.Item.t.S), names);
+  for (const n of names) await send(new DeleteTableCommand({ TableName: n }));
+});
+
 // ---- legacy (non-expression) parameters
 // AWS: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.html
 // Messages: dynalite test/{putItem,updateItem,query,scan,getItem}.js (recorded against DynamoDB).
