@@ -422,6 +422,8 @@ class Tables:
             flags.append("NB_SF_EVENTSTREAM")
         if s.get("document"):
             flags.append("NB_SF_DOCUMENT")
+        if s.get("s3UnwrappedXmlOutput"):  # set by a patch: see NB_SF_UNWRAPPED
+            flags.append("NB_SF_UNWRAPPED")
         err = s.get("error") or {}
         if err.get("senderFault"):
             flags.append("NB_SF_SENDER_FAULT")

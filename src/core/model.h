@@ -42,6 +42,10 @@ enum nb_type {
 #define NB_SF_EVENTSTREAM 0x0080  /* event stream structure */
 #define NB_SF_DOCUMENT 0x0100     /* free-form document (structure "document") */
 #define NB_SF_SENDER_FAULT 0x0200 /* error caused by the sender (400-class) */
+/* XML output whose one member is the root element's text, not a child of
+ * it (Smithy's aws.customizations#s3UnwrappedXmlOutput, which botocore's
+ * JSON lacks: set by models/patches/s3.json for GetBucketLocation). */
+#define NB_SF_UNWRAPPED 0x0400
 
 /* Timestamp formats (shape or member "timestampFormat"). */
 enum nb_tsfmt {

@@ -8,9 +8,11 @@
  * are ignored on input (botocore sends them; S3 also accepts documents
  * without). Replies: status and headers by the bindings, then
  * <?xml version="1.0" encoding="UTF-8"?> and one root element named by
- * the payload member or the output shape (locationName, else shape name),
- * with xmlns from the member, the shape or the model's metadata, as
- * botocore's RestXMLSerializer writes requests (serialize.py
+ * the payload member or the output shape (locationName, else shape name;
+ * for an output marked unwrapped, NB_SF_UNWRAPPED, the root holds its one
+ * member as text: S3 GetBucketLocation), with xmlns from the member, the
+ * shape or the model's metadata, as botocore's RestXMLSerializer writes
+ * requests (serialize.py
  * _serialize_type_structure, _add_xml_namespace); timestamps ISO 8601
  * with milliseconds ("2009-10-12T17:50:30.000Z", S3 ListObjects).
  *
@@ -568,6 +570,24 @@ encode_body(nb_call *call, const nb_value *out, nb_http_resp *resp)
         x_chk(&e, nb_xmlw_decl(e.b));
         x_chk(&e, nb_buf_addc(e.b, '\n'));
         x_elem(&e, pl, pl->shape, pl->wire ? pl->wire : ps->wire ? ps->wire : ps->name, ns, nsp, v);
+    } else if ((s->flags & NB_SF_UNWRAPPED) && s->nmembers == 1) {
+        /* The member's value is the root's text; absent, an empty root
+         * (S3: <LocationConstraint xmlns="..."/> for us-east-1). */
+        const nb_member *mb = member_at(m, s, 0);
+        const nb_value *v = nb_get(out, mb->name);
+        const char *name = s->wire ? s->wire : s->name;
+        const char *ns = s->xmlns ? s->xmlns : m->xml_namespace;
+        const char *nsp = s->xmlns ? s->xmlns_prefix : NULL;
+        x_chk(&e, nb_xmlw_decl(e.b));
+        x_chk(&e, nb_buf_addc(e.b, '\n'));
+        if (v && v->type != NB_V_NULL) {
+            x_elem(&e, mb, mb->shape, name, ns, nsp, v);
+        } else {
+            x_chk(&e, nb_xmlw_open(e.b, name));
+            x_ns(&e, ns, nsp);
+            if (!e.rc)
+                x_chk(&e, nb_xmlw_open_empty(e.b));
+        }
     } else if (nb_bind_has_body_members(m, s)) {
         const char *name = s->wire ? s->wire : s->name;
         x_chk(&e, nb_xmlw_decl(e.b));

@@ -463,7 +463,7 @@ static const nb_shape shapes[] = {
         1, 445, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
     /* 224 */ {"GetBucketLifecycleRequest", NB_T_STRUCTURE, 0, 0,
         2, 446, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
-    /* 225 */ {"GetBucketLocationOutput", NB_T_STRUCTURE, 0, 0,
+    /* 225 */ {"GetBucketLocationOutput", NB_T_STRUCTURE, 0, NB_SF_UNWRAPPED,
         1, 448, 0, 0, 0, 0, "LocationConstraint", NULL, NULL, NULL, 0},
     /* 226 */ {"GetBucketLocationRequest", NB_T_STRUCTURE, 0, 0,
         2, 449, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
