@@ -286,6 +286,22 @@ test_encode(void)
             "status member not in the body");
     nb_buf_free(&r.body);
 
+    /* An output marked s3UnwrappedXmlOutput (S3 GetBucketLocation): its one
+     * member is the root's text; without a value, an empty root. */
+    c->op = nb_model_op(M, "GetPlace", 8);
+    out = nb_value_struct(c->arena);
+    nb_set_str(out, "Place", "eu-west-1");
+    fake_http_resp_init(&r);
+    P->encode(c, out, &r);
+    t_streq(fake_http_body(&r), DECL "<Place xmlns=\"" NS "\">eu-west-1</Place>",
+            "unwrapped output: the member is the root's text");
+    nb_buf_free(&r.body);
+    fake_http_resp_init(&r);
+    P->encode(c, nb_value_struct(c->arena), &r);
+    t_streq(fake_http_body(&r), DECL "<Place xmlns=\"" NS "\"/>",
+            "unwrapped output without the member: an empty root");
+    nb_buf_free(&r.body);
+
     c->op = nb_model_op(M, "CreateThing", 11);
     out = nb_value_struct(c->arena);
     nb_set_str(out, "Name", "t1");

@@ -47,182 +47,188 @@ static const nb_shape shapes[] = {
         5, 19, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
     /* 16 */ {"GetObjectRequest", NB_T_STRUCTURE, 0, 0,
         4, 24, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
-    /* 17 */ {"GetStatusOutput", NB_T_STRUCTURE, 0, 0,
-        2, 28, 0, 0, 0, 0, "StatusResult", NULL, NULL, NULL, 0},
-    /* 18 */ {"GetStatusRequest", NB_T_STRUCTURE, 0, 0,
-        1, 30, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
-    /* 19 */ {"Grant", NB_T_STRUCTURE, 0, 0,
-        2, 31, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
-    /* 20 */ {"Grantee", NB_T_STRUCTURE, 0, 0,
-        3, 33, 0, 0, 0, 0, NULL, "http://www.w3.org/2001/XMLSchema-instance", "xsi", NULL, 0},
-    /* 21 */ {"GranteeType", NB_T_STRING, 0, 0,
+    /* 17 */ {"GetPlaceOutput", NB_T_STRUCTURE, 0, NB_SF_UNWRAPPED,
+        1, 28, 0, 0, 0, 0, "Place", NULL, NULL, NULL, 0},
+    /* 18 */ {"GetStatusOutput", NB_T_STRUCTURE, 0, 0,
+        2, 29, 0, 0, 0, 0, "StatusResult", NULL, NULL, NULL, 0},
+    /* 19 */ {"GetStatusRequest", NB_T_STRUCTURE, 0, 0,
+        1, 31, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    /* 20 */ {"Grant", NB_T_STRUCTURE, 0, 0,
+        2, 32, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    /* 21 */ {"Grantee", NB_T_STRUCTURE, 0, 0,
+        3, 34, 0, 0, 0, 0, NULL, "http://www.w3.org/2001/XMLSchema-instance", "xsi", NULL, 0},
+    /* 22 */ {"GranteeType", NB_T_STRING, 0, 0,
         0, 0, 2, 3, 0, 0, NULL, NULL, NULL, NULL, 0},
-    /* 22 */ {"Grants", NB_T_LIST, 0, 0,
-        1, 36, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
-    /* 23 */ {"Integer", NB_T_INTEGER, 0, 0,
+    /* 23 */ {"Grants", NB_T_LIST, 0, 0,
+        1, 37, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    /* 24 */ {"Integer", NB_T_INTEGER, 0, 0,
         0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
-    /* 24 */ {"InvalidRequest", NB_T_STRUCTURE, 0, NB_SF_EXCEPTION | NB_SF_SENDER_FAULT,
+    /* 25 */ {"InvalidRequest", NB_T_STRUCTURE, 0, NB_SF_EXCEPTION | NB_SF_SENDER_FAULT,
         0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 400},
-    /* 25 */ {"ListObjectsOutput", NB_T_STRUCTURE, 0, 0,
-        7, 37, 0, 0, 0, 0, "ListBucketResult", "http://restxmltest.amazonaws.com/doc/2020-01-01/",
+    /* 26 */ {"ListObjectsOutput", NB_T_STRUCTURE, 0, 0,
+        7, 38, 0, 0, 0, 0, "ListBucketResult", "http://restxmltest.amazonaws.com/doc/2020-01-01/",
         NULL, NULL, 0},
-    /* 26 */ {"ListObjectsRequest", NB_T_STRUCTURE, 0, 0,
-        6, 44, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
-    /* 27 */ {"Long", NB_T_LONG, 0, 0,
+    /* 27 */ {"ListObjectsRequest", NB_T_STRUCTURE, 0, 0,
+        6, 45, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    /* 28 */ {"Long", NB_T_LONG, 0, 0,
         0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
-    /* 28 */ {"MaxKeys", NB_T_INTEGER, 0, NB_SF_HAS_MIN | NB_SF_HAS_MAX,
+    /* 29 */ {"MaxKeys", NB_T_INTEGER, 0, NB_SF_HAS_MIN | NB_SF_HAS_MAX,
         0, 0, 0, 0, 0, 1000, NULL, NULL, NULL, NULL, 0},
-    /* 29 */ {"Metadata", NB_T_MAP, 0, 0,
-        2, 50, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
-    /* 30 */ {"NoSuchBucket", NB_T_STRUCTURE, 0, NB_SF_EXCEPTION,
+    /* 30 */ {"Metadata", NB_T_MAP, 0, 0,
+        2, 51, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    /* 31 */ {"NoSuchBucket", NB_T_STRUCTURE, 0, NB_SF_EXCEPTION,
         0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 404},
-    /* 31 */ {"NoSuchKey", NB_T_STRUCTURE, 0, NB_SF_EXCEPTION,
+    /* 32 */ {"NoSuchKey", NB_T_STRUCTURE, 0, NB_SF_EXCEPTION,
         0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 404},
-    /* 32 */ {"Object", NB_T_STRUCTURE, 0, 0,
-        6, 52, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
-    /* 33 */ {"ObjectKey", NB_T_STRING, 0, NB_SF_HAS_MIN,
+    /* 33 */ {"Object", NB_T_STRUCTURE, 0, 0,
+        6, 53, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    /* 34 */ {"ObjectKey", NB_T_STRING, 0, NB_SF_HAS_MIN,
         0, 0, 0, 0, 1, 0, NULL, NULL, NULL, NULL, 0},
-    /* 34 */ {"ObjectList", NB_T_LIST, 0, NB_SF_FLATTENED,
-        1, 58, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
-    /* 35 */ {"Owner", NB_T_STRUCTURE, 0, 0,
-        2, 59, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
-    /* 36 */ {"Permission", NB_T_STRING, 0, 0,
+    /* 35 */ {"ObjectList", NB_T_LIST, 0, NB_SF_FLATTENED,
+        1, 59, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    /* 36 */ {"Owner", NB_T_STRUCTURE, 0, 0,
+        2, 60, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    /* 37 */ {"Permission", NB_T_STRING, 0, 0,
         0, 0, 3, 5, 0, 0, NULL, NULL, NULL, NULL, 0},
-    /* 37 */ {"PutBucketTaggingRequest", NB_T_STRUCTURE, 0, 0,
-        3, 61, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
-    /* 38 */ {"PutObjectOutput", NB_T_STRUCTURE, 0, 0,
-        2, 64, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
-    /* 39 */ {"PutObjectRequest", NB_T_STRUCTURE, 0, 0,
-        6, 66, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
-    /* 40 */ {"StorageClass", NB_T_STRING, 0, 0,
-        0, 0, 2, 8, 0, 0, NULL, NULL, NULL, NULL, 0},
-    /* 41 */ {"String", NB_T_STRING, 0, 0,
+    /* 38 */ {"PlaceName", NB_T_STRING, 0, 0,
         0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
-    /* 42 */ {"StringList", NB_T_LIST, 0, 0,
-        1, 72, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
-    /* 43 */ {"Tag", NB_T_STRUCTURE, 0, 0,
-        2, 73, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
-    /* 44 */ {"TagKey", NB_T_STRING, 0, NB_SF_HAS_MIN | NB_SF_HAS_MAX,
+    /* 39 */ {"PutBucketTaggingRequest", NB_T_STRUCTURE, 0, 0,
+        3, 62, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    /* 40 */ {"PutObjectOutput", NB_T_STRUCTURE, 0, 0,
+        2, 65, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    /* 41 */ {"PutObjectRequest", NB_T_STRUCTURE, 0, 0,
+        6, 67, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    /* 42 */ {"StorageClass", NB_T_STRING, 0, 0,
+        0, 0, 2, 8, 0, 0, NULL, NULL, NULL, NULL, 0},
+    /* 43 */ {"String", NB_T_STRING, 0, 0,
+        0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    /* 44 */ {"StringList", NB_T_LIST, 0, 0,
+        1, 73, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    /* 45 */ {"Tag", NB_T_STRUCTURE, 0, 0,
+        2, 74, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    /* 46 */ {"TagKey", NB_T_STRING, 0, NB_SF_HAS_MIN | NB_SF_HAS_MAX,
         0, 0, 0, 0, 1, 128, NULL, NULL, NULL, NULL, 0},
-    /* 45 */ {"TagSet", NB_T_LIST, 0, 0,
-        1, 75, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
-    /* 46 */ {"Tagging", NB_T_STRUCTURE, 0, 0,
+    /* 47 */ {"TagSet", NB_T_LIST, 0, 0,
         1, 76, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
-    /* 47 */ {"Timestamp", NB_T_TIMESTAMP, 0, 0,
+    /* 48 */ {"Tagging", NB_T_STRUCTURE, 0, 0,
+        1, 77, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    /* 49 */ {"Timestamp", NB_T_TIMESTAMP, 0, 0,
         0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
 };
 
 /* name, wire, xmlns, xmlns_prefix, shape, loc, flags, tsfmt */
 static const nb_member members[] = {
     /* 0: CommonPrefix */
-    {"Prefix", NULL, NULL, NULL, 41, 0, 0, 0}, /* String */
+    {"Prefix", NULL, NULL, NULL, 43, 0, 0, 0}, /* String */
     /* 1: CommonPrefixList */
     {"member", NULL, NULL, NULL, 5, 0, 0, 0}, /* CommonPrefix */
     /* 2: CreateBucketConfiguration */
     {"LocationConstraint", NULL, NULL, NULL, 3, 0, 0, 0}, /* BucketLocationConstraint */
     /* 3: CreateBucketOutput */
-    {"Location", "Location", NULL, NULL, 41, NB_LOC_HEADER, 0, 0}, /* String */
+    {"Location", "Location", NULL, NULL, 43, NB_LOC_HEADER, 0, 0}, /* String */
     /* 4: CreateBucketRequest */
-    {"ACL", "x-amz-acl", NULL, NULL, 41, NB_LOC_HEADER, 0, 0}, /* String */
+    {"ACL", "x-amz-acl", NULL, NULL, 43, NB_LOC_HEADER, 0, 0}, /* String */
     {"Bucket", "Bucket", NULL, NULL, 4, NB_LOC_URI, NB_MF_REQUIRED, 0}, /* BucketName */
     {"CreateBucketConfiguration", "CreateBucketConfiguration",
         "http://restxmltest.amazonaws.com/doc/2020-01-01/", NULL, 7, 0, NB_MF_PAYLOAD, 0},
     /* 7: CreateThingOutput */
-    {"Name", NULL, NULL, NULL, 41, 0, 0, 0}, /* String */
-    {"Arn", NULL, NULL, NULL, 41, 0, 0, 0}, /* String */
-    {"Location", "Location", NULL, NULL, 41, NB_LOC_HEADER, 0, 0}, /* String */
+    {"Name", NULL, NULL, NULL, 43, 0, 0, 0}, /* String */
+    {"Arn", NULL, NULL, NULL, 43, 0, 0, 0}, /* String */
+    {"Location", "Location", NULL, NULL, 43, NB_LOC_HEADER, 0, 0}, /* String */
     /* 10: CreateThingRequest */
-    {"Name", NULL, NULL, NULL, 41, 0, NB_MF_REQUIRED, 0}, /* String */
-    {"Size", NULL, NULL, NULL, 23, 0, 0, 0}, /* Integer */
-    {"Tags", NULL, NULL, NULL, 45, 0, 0, 0}, /* TagSet */
-    {"ClientToken", "x-amz-client-token", NULL, NULL, 41, NB_LOC_HEADER, NB_MF_IDEMPOTENCY, 0},
+    {"Name", NULL, NULL, NULL, 43, 0, NB_MF_REQUIRED, 0}, /* String */
+    {"Size", NULL, NULL, NULL, 24, 0, 0, 0}, /* Integer */
+    {"Tags", NULL, NULL, NULL, 47, 0, 0, 0}, /* TagSet */
+    {"ClientToken", "x-amz-client-token", NULL, NULL, 43, NB_LOC_HEADER, NB_MF_IDEMPOTENCY, 0},
     /* 14: Filters */
-    {"key", NULL, NULL, NULL, 41, 0, 0, 0}, /* String */
-    {"value", NULL, NULL, NULL, 41, 0, 0, 0}, /* String */
+    {"key", NULL, NULL, NULL, 43, 0, 0, 0}, /* String */
+    {"value", NULL, NULL, NULL, 43, 0, 0, 0}, /* String */
     /* 16: GetBucketAclOutput */
-    {"Owner", NULL, NULL, NULL, 35, 0, 0, 0}, /* Owner */
-    {"Grants", "AccessControlList", NULL, NULL, 22, 0, 0, 0}, /* Grants */
+    {"Owner", NULL, NULL, NULL, 36, 0, 0, 0}, /* Owner */
+    {"Grants", "AccessControlList", NULL, NULL, 23, 0, 0, 0}, /* Grants */
     /* 18: GetBucketAclRequest */
     {"Bucket", "Bucket", NULL, NULL, 4, NB_LOC_URI, NB_MF_REQUIRED, 0}, /* BucketName */
     /* 19: GetObjectOutput */
     {"Body", NULL, NULL, NULL, 0, 0, NB_MF_PAYLOAD, 0}, /* Body */
-    {"ContentLength", "Content-Length", NULL, NULL, 27, NB_LOC_HEADER, 0, 0}, /* Long */
-    {"ContentType", "Content-Type", NULL, NULL, 41, NB_LOC_HEADER, 0, 0}, /* String */
-    {"LastModified", "Last-Modified", NULL, NULL, 47, NB_LOC_HEADER, 0, 0}, /* Timestamp */
-    {"Metadata", "x-amz-meta-", NULL, NULL, 29, NB_LOC_HEADERS, 0, 0}, /* Metadata */
+    {"ContentLength", "Content-Length", NULL, NULL, 28, NB_LOC_HEADER, 0, 0}, /* Long */
+    {"ContentType", "Content-Type", NULL, NULL, 43, NB_LOC_HEADER, 0, 0}, /* String */
+    {"LastModified", "Last-Modified", NULL, NULL, 49, NB_LOC_HEADER, 0, 0}, /* Timestamp */
+    {"Metadata", "x-amz-meta-", NULL, NULL, 30, NB_LOC_HEADERS, 0, 0}, /* Metadata */
     /* 24: GetObjectRequest */
     {"Bucket", "Bucket", NULL, NULL, 4, NB_LOC_URI, NB_MF_REQUIRED, 0}, /* BucketName */
-    {"Key", "Key", NULL, NULL, 33, NB_LOC_URI, NB_MF_REQUIRED, 0}, /* ObjectKey */
-    {"PartNumber", "partNumber", NULL, NULL, 23, NB_LOC_QUERY, 0, 0}, /* Integer */
-    {"Range", "Range", NULL, NULL, 41, NB_LOC_HEADER, 0, 0}, /* String */
-    /* 28: GetStatusOutput */
-    {"Status", NULL, NULL, NULL, 23, NB_LOC_STATUS, 0, 0}, /* Integer */
+    {"Key", "Key", NULL, NULL, 34, NB_LOC_URI, NB_MF_REQUIRED, 0}, /* ObjectKey */
+    {"PartNumber", "partNumber", NULL, NULL, 24, NB_LOC_QUERY, 0, 0}, /* Integer */
+    {"Range", "Range", NULL, NULL, 43, NB_LOC_HEADER, 0, 0}, /* String */
+    /* 28: GetPlaceOutput */
+    {"Place", NULL, NULL, NULL, 38, 0, 0, 0}, /* PlaceName */
+    /* 29: GetStatusOutput */
+    {"Status", NULL, NULL, NULL, 24, NB_LOC_STATUS, 0, 0}, /* Integer */
     {"Healthy", NULL, NULL, NULL, 1, 0, 0, 0}, /* Boolean */
-    /* 30: GetStatusRequest */
+    /* 31: GetStatusRequest */
     {"Bucket", "Bucket", NULL, NULL, 4, NB_LOC_URI, NB_MF_REQUIRED, 0}, /* BucketName */
-    /* 31: Grant */
-    {"Grantee", NULL, NULL, NULL, 20, 0, 0, 0}, /* Grantee */
-    {"Permission", NULL, NULL, NULL, 36, 0, 0, 0}, /* Permission */
-    /* 33: Grantee */
-    {"ID", NULL, NULL, NULL, 41, 0, 0, 0}, /* String */
-    {"URI", NULL, NULL, NULL, 41, 0, 0, 0}, /* String */
-    {"Type", "xsi:type", NULL, NULL, 21, 0, NB_MF_REQUIRED | NB_MF_XMLATTR, 0}, /* GranteeType */
-    /* 36: Grants */
-    {"member", "Grant", NULL, NULL, 19, 0, 0, 0}, /* Grant */
-    /* 37: ListObjectsOutput */
+    /* 32: Grant */
+    {"Grantee", NULL, NULL, NULL, 21, 0, 0, 0}, /* Grantee */
+    {"Permission", NULL, NULL, NULL, 37, 0, 0, 0}, /* Permission */
+    /* 34: Grantee */
+    {"ID", NULL, NULL, NULL, 43, 0, 0, 0}, /* String */
+    {"URI", NULL, NULL, NULL, 43, 0, 0, 0}, /* String */
+    {"Type", "xsi:type", NULL, NULL, 22, 0, NB_MF_REQUIRED | NB_MF_XMLATTR, 0}, /* GranteeType */
+    /* 37: Grants */
+    {"member", "Grant", NULL, NULL, 20, 0, 0, 0}, /* Grant */
+    /* 38: ListObjectsOutput */
     {"IsTruncated", NULL, NULL, NULL, 1, 0, 0, 0}, /* Boolean */
-    {"Contents", NULL, NULL, NULL, 34, 0, 0, 0}, /* ObjectList */
+    {"Contents", NULL, NULL, NULL, 35, 0, 0, 0}, /* ObjectList */
     {"Name", NULL, NULL, NULL, 4, 0, 0, 0}, /* BucketName */
-    {"Prefix", NULL, NULL, NULL, 41, 0, 0, 0}, /* String */
-    {"MaxKeys", NULL, NULL, NULL, 28, 0, 0, 0}, /* MaxKeys */
+    {"Prefix", NULL, NULL, NULL, 43, 0, 0, 0}, /* String */
+    {"MaxKeys", NULL, NULL, NULL, 29, 0, 0, 0}, /* MaxKeys */
     {"CommonPrefixes", NULL, NULL, NULL, 6, 0, 0, 0}, /* CommonPrefixList */
-    {"KeyCount", NULL, NULL, NULL, 23, 0, 0, 0}, /* Integer */
-    /* 44: ListObjectsRequest */
+    {"KeyCount", NULL, NULL, NULL, 24, 0, 0, 0}, /* Integer */
+    /* 45: ListObjectsRequest */
     {"Bucket", "Bucket", NULL, NULL, 4, NB_LOC_URI, NB_MF_REQUIRED, 0}, /* BucketName */
-    {"Prefix", "prefix", NULL, NULL, 41, NB_LOC_QUERY, 0, 0}, /* String */
-    {"MaxKeys", "max-keys", NULL, NULL, 28, NB_LOC_QUERY, 0, 0}, /* MaxKeys */
-    {"Ids", "id", NULL, NULL, 42, NB_LOC_QUERY, 0, 0}, /* StringList */
+    {"Prefix", "prefix", NULL, NULL, 43, NB_LOC_QUERY, 0, 0}, /* String */
+    {"MaxKeys", "max-keys", NULL, NULL, 29, NB_LOC_QUERY, 0, 0}, /* MaxKeys */
+    {"Ids", "id", NULL, NULL, 44, NB_LOC_QUERY, 0, 0}, /* StringList */
     {"Filters", NULL, NULL, NULL, 12, NB_LOC_QUERY, 0, 0}, /* Filters */
-    {"RequestPayer", "x-amz-request-payer", NULL, NULL, 41, NB_LOC_HEADER, 0, 0}, /* String */
-    /* 50: Metadata */
-    {"key", NULL, NULL, NULL, 41, 0, 0, 0}, /* String */
-    {"value", NULL, NULL, NULL, 41, 0, 0, 0}, /* String */
-    /* 52: Object */
-    {"Key", NULL, NULL, NULL, 33, 0, 0, 0}, /* ObjectKey */
-    {"LastModified", NULL, NULL, NULL, 47, 0, 0, 0}, /* Timestamp */
-    {"ETag", NULL, NULL, NULL, 41, 0, 0, 0}, /* String */
-    {"Size", NULL, NULL, NULL, 27, 0, 0, 0}, /* Long */
-    {"StorageClass", NULL, NULL, NULL, 40, 0, 0, 0}, /* StorageClass */
-    {"Owner", NULL, NULL, NULL, 35, 0, 0, 0}, /* Owner */
-    /* 58: ObjectList */
-    {"member", NULL, NULL, NULL, 32, 0, 0, 0}, /* Object */
-    /* 59: Owner */
-    {"DisplayName", NULL, NULL, NULL, 41, 0, 0, 0}, /* String */
-    {"ID", NULL, NULL, NULL, 41, 0, 0, 0}, /* String */
-    /* 61: PutBucketTaggingRequest */
+    {"RequestPayer", "x-amz-request-payer", NULL, NULL, 43, NB_LOC_HEADER, 0, 0}, /* String */
+    /* 51: Metadata */
+    {"key", NULL, NULL, NULL, 43, 0, 0, 0}, /* String */
+    {"value", NULL, NULL, NULL, 43, 0, 0, 0}, /* String */
+    /* 53: Object */
+    {"Key", NULL, NULL, NULL, 34, 0, 0, 0}, /* ObjectKey */
+    {"LastModified", NULL, NULL, NULL, 49, 0, 0, 0}, /* Timestamp */
+    {"ETag", NULL, NULL, NULL, 43, 0, 0, 0}, /* String */
+    {"Size", NULL, NULL, NULL, 28, 0, 0, 0}, /* Long */
+    {"StorageClass", NULL, NULL, NULL, 42, 0, 0, 0}, /* StorageClass */
+    {"Owner", NULL, NULL, NULL, 36, 0, 0, 0}, /* Owner */
+    /* 59: ObjectList */
+    {"member", NULL, NULL, NULL, 33, 0, 0, 0}, /* Object */
+    /* 60: Owner */
+    {"DisplayName", NULL, NULL, NULL, 43, 0, 0, 0}, /* String */
+    {"ID", NULL, NULL, NULL, 43, 0, 0, 0}, /* String */
+    /* 62: PutBucketTaggingRequest */
     {"Bucket", "Bucket", NULL, NULL, 4, NB_LOC_URI, NB_MF_REQUIRED, 0}, /* BucketName */
-    {"ContentMD5", "Content-MD5", NULL, NULL, 41, NB_LOC_HEADER, 0, 0}, /* String */
-    {"Tagging", "Tagging", "http://restxmltest.amazonaws.com/doc/2020-01-01/", NULL, 46, 0,
+    {"ContentMD5", "Content-MD5", NULL, NULL, 43, NB_LOC_HEADER, 0, 0}, /* String */
+    {"Tagging", "Tagging", "http://restxmltest.amazonaws.com/doc/2020-01-01/", NULL, 48, 0,
         NB_MF_REQUIRED | NB_MF_PAYLOAD, 0}, /* Tagging */
-    /* 64: PutObjectOutput */
-    {"ETag", "ETag", NULL, NULL, 41, NB_LOC_HEADER, 0, 0}, /* String */
-    {"Expiration", "x-amz-expiration", NULL, NULL, 47, NB_LOC_HEADER, 0, NB_TS_ISO8601},
-    /* 66: PutObjectRequest */
+    /* 65: PutObjectOutput */
+    {"ETag", "ETag", NULL, NULL, 43, NB_LOC_HEADER, 0, 0}, /* String */
+    {"Expiration", "x-amz-expiration", NULL, NULL, 49, NB_LOC_HEADER, 0, NB_TS_ISO8601},
+    /* 67: PutObjectRequest */
     {"Body", NULL, NULL, NULL, 0, 0, NB_MF_PAYLOAD, 0}, /* Body */
     {"Bucket", "Bucket", NULL, NULL, 4, NB_LOC_URI, NB_MF_REQUIRED, 0}, /* BucketName */
-    {"Key", "Key", NULL, NULL, 33, NB_LOC_URI, NB_MF_REQUIRED, 0}, /* ObjectKey */
-    {"ContentType", "Content-Type", NULL, NULL, 41, NB_LOC_HEADER, 0, 0}, /* String */
-    {"Metadata", "x-amz-meta-", NULL, NULL, 29, NB_LOC_HEADERS, 0, 0}, /* Metadata */
-    {"Tagging", "x-amz-tagging", NULL, NULL, 41, NB_LOC_HEADER, 0, 0}, /* String */
-    /* 72: StringList */
-    {"member", NULL, NULL, NULL, 41, 0, 0, 0}, /* String */
-    /* 73: Tag */
-    {"Key", NULL, NULL, NULL, 44, 0, NB_MF_REQUIRED, 0}, /* TagKey */
-    {"Value", NULL, NULL, NULL, 41, 0, NB_MF_REQUIRED, 0}, /* String */
-    /* 75: TagSet */
-    {"member", "Tag", NULL, NULL, 43, 0, 0, 0}, /* Tag */
-    /* 76: Tagging */
-    {"TagSet", NULL, NULL, NULL, 45, 0, NB_MF_REQUIRED, 0}, /* TagSet */
+    {"Key", "Key", NULL, NULL, 34, NB_LOC_URI, NB_MF_REQUIRED, 0}, /* ObjectKey */
+    {"ContentType", "Content-Type", NULL, NULL, 43, NB_LOC_HEADER, 0, 0}, /* String */
+    {"Metadata", "x-amz-meta-", NULL, NULL, 30, NB_LOC_HEADERS, 0, 0}, /* Metadata */
+    {"Tagging", "x-amz-tagging", NULL, NULL, 43, NB_LOC_HEADER, 0, 0}, /* String */
+    /* 73: StringList */
+    {"member", NULL, NULL, NULL, 43, 0, 0, 0}, /* String */
+    /* 74: Tag */
+    {"Key", NULL, NULL, NULL, 46, 0, NB_MF_REQUIRED, 0}, /* TagKey */
+    {"Value", NULL, NULL, NULL, 43, 0, NB_MF_REQUIRED, 0}, /* String */
+    /* 76: TagSet */
+    {"member", "Tag", NULL, NULL, 45, 0, 0, 0}, /* Tag */
+    /* 77: Tagging */
+    {"TagSet", NULL, NULL, NULL, 47, 0, NB_MF_REQUIRED, 0}, /* TagSet */
 };
 
 /* name, method, uri, input, output, result_wrapper, http_status, nerrors,
@@ -232,10 +238,11 @@ static const nb_operation ops[] = {
     {"CreateThing", "POST", "/things", 11, 10, NULL, 201, 1, 1, 0},
     {"GetBucketAcl", "GET", "/{Bucket}?acl", 14, 13, NULL, 200, 1, 2, 0},
     {"GetObject", "GET", "/{Bucket}/{Key+}", 16, 15, NULL, 200, 2, 3, 0},
-    {"GetStatus", "GET", "/{Bucket}?status", 18, 17, NULL, 200, 0, 0, 0},
-    {"ListObjects", "GET", "/{Bucket}?list-type=2", 26, 25, NULL, 200, 1, 5, 0},
-    {"PutBucketTagging", "PUT", "/{Bucket}?tagging", 37, NB_NO_SHAPE, NULL, 204, 2, 6, 0},
-    {"PutObject", "PUT", "/{Bucket}/{Key+}", 39, 38, NULL, 200, 1, 8, 0},
+    {"GetPlace", "GET", "/{Bucket}?place", 19, 17, NULL, 200, 0, 0, 0},
+    {"GetStatus", "GET", "/{Bucket}?status", 19, 18, NULL, 200, 0, 0, 0},
+    {"ListObjects", "GET", "/{Bucket}?list-type=2", 27, 26, NULL, 200, 1, 5, 0},
+    {"PutBucketTagging", "PUT", "/{Bucket}?tagging", 39, NB_NO_SHAPE, NULL, 204, 2, 6, 0},
+    {"PutObject", "PUT", "/{Bucket}/{Key+}", 41, 40, NULL, 200, 1, 8, 0},
 };
 
 /* error shapes of each operation */
@@ -243,17 +250,17 @@ static const uint32_t errors[] = {
     /* CreateBucket */
     2,
     /* CreateThing */
-    24,
+    25,
     /* GetBucketAcl */
-    30,
+    31,
     /* GetObject */
-    31, 30,
+    32, 31,
     /* ListObjects */
-    30,
+    31,
     /* PutBucketTagging */
-    30, 24,
+    31, 25,
     /* PutObject */
-    30,
+    31,
 };
 
 /* enum values */
@@ -284,11 +291,11 @@ const nb_model nb_restxml_test_model = {
     .xml_namespace = "http://restxmltest.amazonaws.com/doc/2020-01-01/",
     .source = "tests/models/restxml_test.json",
     .shapes = shapes,
-    .nshapes = 48,
+    .nshapes = 50,
     .members = members,
-    .nmembers = 77,
+    .nmembers = 78,
     .ops = ops,
-    .nops = 8,
+    .nops = 9,
     .errors = errors,
     .strings = strings,
 };
