@@ -332,11 +332,19 @@ fail(nb_jw *w, int rc)
 /* Appends n bytes. A Query's reply of 100 items is some 10,000 of these
  * calls, most of one to three bytes: when the buffer has room (and the
  * bound allows them, as nb_buf_add checks) they are copied in place. */
+/* Whether n bytes and the NUL after them fit in b as it is, within its
+ * bound. */
+static inline int
+fits(const nb_buf *b, size_t n)
+{
+    return n < b->cap - b->len && n <= b->max - b->len;
+}
+
 static inline int
 add(nb_jw *w, const void *p, size_t n)
 {
     nb_buf *b = w->b;
-    if (n < b->cap - b->len && n <= b->max - b->len) {
+    if (fits(b, n)) {
         memcpy(b->p + b->len, p, n);
         b->len += n;
         b->p[b->len] = '\0';
@@ -476,6 +484,13 @@ escape(char *e, unsigned char c)
     }
 }
 
+/* Is byte c printable ASCII other than '"' and '\\' (copied as it is)? */
+static inline int
+plain1(unsigned char c)
+{
+    return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+}
+
 /* Are the 8 bytes of x all printable ASCII other than '"' and '\\' (so
  * copied as they are)? Byte-parallel ("SWAR") tests: a subtraction's high
  * bit marks a byte below 0x20 or equal to '"' or '\\' once x has no high
@@ -505,7 +520,7 @@ str_body(nb_jw *w, const char *str, size_t n)
             continue;
         }
         unsigned char c = s[i];
-        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+        if (plain1(c)) {
             i++;
             continue;
         }
@@ -539,7 +554,7 @@ plain(const unsigned char *s, size_t n)
         if (!plain8(s + i))
             return 0;
     for (; i < n; i++)
-        if (s[i] < 0x20 || s[i] >= 0x80 || s[i] == '"' || s[i] == '\\')
+        if (!plain1(s[i]))
             return 0;
     return 1;
 }
@@ -550,8 +565,7 @@ quoted(nb_jw *w, const char *s, size_t n)
     nb_buf *b = w->b;
     /* Most strings (names, ids, ASCII values) need no escape: one copy
      * with their quotes when the buffer has room, instead of three. */
-    if (!w->rc && n + 2 < b->cap - b->len && n + 2 <= b->max - b->len &&
-        plain((const unsigned char *)s, n)) {
+    if (!w->rc && fits(b, n + 2) && plain((const unsigned char *)s, n)) {
         char *d = b->p + b->len;
         d[0] = '"';
         memcpy(d + 1, s, n);

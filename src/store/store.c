@@ -68,7 +68,6 @@ static uint64_t epoch = 1;   /* nb_store_epoch(): bumped by rollbacks, resets, o
 enum { PART_BLOBS, PART_CORE, PART_SERVICES, PART_MAX = 64 };
 static int lazy_schemas;
 static uint64_t made_in_txn;
-static uint64_t made_parts; /* bit p: part p's schema has run (in memory) */
 
 /* Settings made by pragma: at open on disk; in memory before the first
  * statement is prepared or run (pragmas_first, see run_pragmas). */
@@ -247,10 +246,11 @@ part_prefix(size_t p)
     return NULL;
 }
 
-/* Runs part p's schema, in memory noting that it ran, and inside a
- * transaction that it ran there. A service whose triggers name nb_blobs
- * (S3's) gets the blob table first: a statement of its own that fires
- * them may be run by nb_store_exec (a reset), which makes nothing lazily. */
+/* Runs part p's schema (IF NOT EXISTS throughout, so again is harmless),
+ * noting when it ran inside a transaction. A service whose triggers name
+ * nb_blobs (S3's) gets the blob table with it: a statement of its own
+ * that fires them may be run by nb_store_exec (a reset), which makes
+ * nothing lazily. */
 static int
 run_part(size_t p)
 {
@@ -261,17 +261,12 @@ run_part(size_t p)
         rc = exec_text(core_schema, "core schema failed");
     } else {
         const char *schema = nb_services[p - PART_SERVICES]->schema;
-        rc = NB_OK;
-        if (!(made_parts & (UINT64_C(1) << PART_BLOBS)) && strstr(schema, "nb_blobs"))
-            rc = run_part(PART_BLOBS);
+        rc = strstr(schema, "nb_blobs") ? run_part(PART_BLOBS) : NB_OK;
         rc = rc ? rc : run_schema(p - PART_SERVICES);
     }
-    if (rc || !lazy_schemas)
-        return rc;
-    made_parts |= UINT64_C(1) << p;
-    if (!sqlite3_get_autocommit(db))
+    if (!rc && lazy_schemas && !sqlite3_get_autocommit(db))
         made_in_txn |= UINT64_C(1) << p;
-    return NB_OK;
+    return rc;
 }
 
 /*
@@ -624,7 +619,7 @@ nb_store_close(void)
     nslots = nused = 0;
     owner = NULL;
     lazy_schemas = pragmas_first = 0;
-    made_in_txn = made_parts = 0;
+    made_in_txn = 0;
     nb_blob_close();
     if (!db)
         return;
