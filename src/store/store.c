@@ -33,10 +33,10 @@
  * by a newer nimbus is refused rather than misread. */
 #define SCHEMA_VERSION 2
 
-/* How long a statement waits for a lock held by another process (say, a
- * sqlite3 shell reading the data folder) before it fails with SQLITE_BUSY.
- * nimbus is the only writer, so this is only ever reached by accident. */
-#define BUSY_TIMEOUT_MS 5000
+/* How long opening a data folder waits for the lock of another process
+ * that has it open (another nimbus, or a sqlite3 shell) before it fails.
+ * Once open, nimbus holds the lock until it closes (configure). */
+#define BUSY_TIMEOUT_MS 1000
 
 /* Page cache: a negative cache_size is in KiB. 16 MiB holds the working
  * set of a local emulator; the in-memory database is not bounded by it. */
@@ -460,7 +460,7 @@ exec_text(const char *sql, const char *what)
  * promise nimbus makes; tests/unit/store/test_store_kill9.c checks it.
  */
 static int
-configure(int on_disk)
+configure(const char *path)
 {
     char mode[16] = "";
     int rc;
@@ -477,9 +477,30 @@ configure(int on_disk)
     sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_FKEY, 1, (int *)NULL);
     /* In memory the pragmas wait for the first statement (pragmas_first):
      * running them is SQLite's parser, which an idle server never needs. */
-    if (!on_disk) {
+    if (!path) {
         pragmas_first = 1;
         return NB_OK;
+    }
+    /* One process owns a data folder: the connection takes the file's
+     * lock at its first read and keeps it until it closes. Set before
+     * the journal mode, it also keeps WAL's index in this process's heap
+     * instead of a shared -shm file ("if the locking mode is EXCLUSIVE
+     * prior to the first WAL-mode database access, then SQLite never
+     * attempts to call any of the shared-memory methods",
+     * https://www.sqlite.org/wal.html#noshm), which saves the six fcntl()
+     * lock calls each transaction made on it. */
+    rc = exec_text("PRAGMA locking_mode = EXCLUSIVE;", "cannot configure the database");
+    if (rc)
+        return rc;
+    /* Takes the lock now, so a second nimbus on the folder fails here
+     * with a plain reason (after the busy timeout, which lets a nimbus
+     * that is still shutting down let go). */
+    if (sqlite3_exec(db, "BEGIN EXCLUSIVE; COMMIT;", NULL, NULL, NULL) != SQLITE_OK) {
+        if ((sqlite3_errcode(db) & 0xff) == SQLITE_BUSY)
+            nb_error("store: %s is in use by another process", path);
+        else
+            nb_error("store: cannot lock %s: %s", path, sqlite3_errmsg(db));
+        return NB_EIO;
     }
     rc = exec_text(SQL_PRAGMAS, "cannot configure the database");
     if (rc)
@@ -589,7 +610,7 @@ nb_store_open(const char *dir)
         rc = NB_EIO;
         goto out;
     }
-    rc = configure(path != NULL);
+    rc = configure(path);
     if (!rc)
         rc = nb_blob_open(db, dir);
     if (!rc)

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "core/call.h"
@@ -424,6 +425,35 @@ test_disk(void)
              nb_col_int(st, 1) == 7 && nb_step(st) == NB_DONE,
          "committed row kept, uncommitted one gone");
     t_inteq(count_sql("SELECT count(*) FROM nb_meta"), 1, "one version row after reopen");
+    snprintf(file, sizeof(file), "%snimbus.db-shm", dir);
+    t_ok(stat(file, &sb) != 0, "no -shm file: the WAL index is in the heap");
+
+    /* A data folder belongs to the process that has it open: while a
+     * child holds it, opening it here fails after the busy timeout; once
+     * the child is gone, it opens. */
+    nb_store_close();
+    int up[2], down[2];
+    char byte = 0;
+    t_ok(pipe(up) == 0 && pipe(down) == 0, "pipes");
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(down[1]);
+        char ok = nb_store_open(dir) == NB_OK;
+        if (write(up[1], &ok, 1) != 1 || read(down[0], &ok, 1) < 0)
+            _exit(1);
+        _exit(0); /* the lock goes with the process */
+    }
+    t_ok(pid > 0 && read(up[0], &byte, 1) == 1 && byte == 1, "the child opened the folder");
+    t_inteq(nb_store_open(dir), NB_EIO, "a folder open in another process: NB_EIO");
+    nb_store_close();
+    close(down[1]); /* the child's read returns: it exits */
+    int status = -1;
+    t_ok(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0,
+         "the child exited");
+    close(up[0]);
+    close(up[1]);
+    close(down[0]);
+    t_inteq(open_store(dir), NB_OK, "opens once the other process is gone");
 
     /* A version-1 folder (keys without a state) is migrated: its keys
      * stay, active. */
