@@ -5,13 +5,17 @@
  * that name the blob; it is kept by the services' triggers through the
  * SQL in their triggers (an UPDATE of refs: see S3's schema).
  *
- * One transaction is open at a time (store.c), so this file keeps two
+ * One transaction is open at a time (store.c), so this file keeps three
  * lists for it: the blobs it made (their files are unlinked if it rolls
- * back) and the files to unlink once its COMMIT is through. Before the
- * COMMIT, the blobs at zero references (a partial index holds just them)
- * are deleted, and their files unlinked after it, never before, so that a
- * crash in between leaves a file too many, removed at the next start, and
- * never a row naming a missing file.
+ * back), the nb_blobs rows it inserted or updated (an update hook on the
+ * connection hears of them, the triggers' refs updates included), and the
+ * files to unlink once its COMMIT is through. Before the COMMIT, those of
+ * its rows left at zero references are deleted, and their files unlinked
+ * after it, never before, so that a crash in between leaves a file too
+ * many, removed at the next start, and never a row naming a missing file.
+ * So no committed row has zero references. (A partial index of the rows
+ * at zero did the finding until 2026-12-03: keeping it cost two of the
+ * six pages an overwrite of a small object wrote to the WAL.)
  *
  * With --data-dir a new file is fsync'ed, and the folder once per
  * transaction, before the COMMIT that names it.
@@ -50,7 +54,12 @@ static struct {
     int temporary;         /* dir was made for this process: removed at close */
     name_list made;        /* blobs made by the open transaction */
     name_list doomed;      /* files to unlink once the COMMIT is through */
-    sqlite3_stmt *free_st; /* SQL_FREE, prepared once */
+    int64_t *touched;      /* rowids of nb_blobs rows the transaction inserted or updated */
+    size_t ntouched;       /* used */
+    size_t touched_cap;    /* allocated */
+    int touched_lost;      /* out of memory listing one: precommit scans the table */
+    sqlite3_stmt *free_st; /* SQL_FREE_ONE, prepared once */
+    sqlite3_stmt *all_st;  /* SQL_FREE_ALL, prepared when first needed */
     sqlite3_stmt *del_st;  /* SQL_DELETE_FREE, prepared once */
     int have_table;        /* nb_blobs exists (in memory, made on first use) */
     int dir_dirty;         /* a file was made: fsync the folder before COMMIT */
@@ -61,8 +70,8 @@ static const char schema[] = "CREATE TABLE IF NOT EXISTS nb_blobs("
                              " size INTEGER NOT NULL,"
                              " refs INTEGER NOT NULL DEFAULT 0,"
                              " data BLOB);"
-                             "CREATE INDEX IF NOT EXISTS nb_blobs_free ON nb_blobs (name)"
-                             " WHERE refs <= 0;";
+                             /* made by data folders of before 2026-12-03 */
+                             "DROP INDEX IF EXISTS nb_blobs_free;";
 
 static int
 list_add(name_list *l, const char *name)
@@ -129,10 +138,77 @@ run1(const char *sql, const char *name, int64_t *out)
     return ok ? NB_OK : NB_EIO;
 }
 
-/* Blobs no row names: those the transaction made and did not use, and
- * those whose last row it deleted (the partial index holds only them). */
-static const char SQL_FREE[] = "SELECT name, data IS NULL FROM nb_blobs WHERE refs <= 0";
-static const char SQL_DELETE_FREE[] = "DELETE FROM nb_blobs WHERE refs <= 0";
+/* sqlite3_update_hook: lists the nb_blobs rows the transaction inserts
+ * or updates (a reference taken off is an update). It must not touch the
+ * connection, so it only notes the rowid; a repeat of the last one is
+ * not noted twice. */
+static void
+on_row_change(void *ud, int op, const char *dbname, const char *table, sqlite3_int64 rowid)
+{
+    (void)ud;
+    (void)dbname;
+    if (op == SQLITE_DELETE || strcmp(table, "nb_blobs") != 0)
+        return;
+    if (B.ntouched && B.touched[B.ntouched - 1] == rowid)
+        return;
+    if (B.ntouched == B.touched_cap) {
+        size_t cap = B.touched_cap ? 2 * B.touched_cap : 16;
+        int64_t *v = nb_realloc(B.touched, cap * sizeof(*v));
+        if (!v) {
+            B.touched_lost = 1;
+            return;
+        }
+        B.touched = v;
+        B.touched_cap = cap;
+    }
+    B.touched[B.ntouched++] = rowid;
+}
+
+/* Blobs no row names among those the transaction touched: those it made
+ * and did not use, and those whose last row it deleted. SQL_FREE_ALL is
+ * every such blob, a scan of the table, for when the list was lost. */
+static const char SQL_FREE_ONE[] = "SELECT name, data IS NULL FROM nb_blobs"
+                                   " WHERE rowid = ? AND refs <= 0";
+static const char SQL_FREE_ALL[] = "SELECT rowid FROM nb_blobs WHERE refs <= 0";
+static const char SQL_DELETE_FREE[] = "DELETE FROM nb_blobs WHERE rowid = ?";
+
+/* Steps st (prepared once into *st from sql) with rowid bound, if not
+ * negative: NB_ROW with a row, NB_OK when done, NB_EIO. The caller
+ * resets it. Prepared once: preparing these for each overwrite of an
+ * object was 7 % of a 1 KiB PutObject. */
+static int
+step_once(sqlite3_stmt **st, const char *sql, int64_t rowid)
+{
+    if (!*st && sqlite3_prepare_v3(B.db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL)) {
+        nb_error("blob: %s: %s", sql, sqlite3_errmsg(B.db));
+        return NB_EIO;
+    }
+    if (rowid >= 0)
+        sqlite3_bind_int64(*st, 1, rowid);
+    int rc = sqlite3_step(*st);
+    if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+        return rc == SQLITE_ROW ? NB_ROW : NB_OK;
+    nb_error("blob: %s: %s", sql, sqlite3_errmsg(B.db));
+    return NB_EIO;
+}
+
+/* The list was lost (out of memory): lists every row at zero instead. */
+static int
+touch_all_free(void)
+{
+    int rc;
+    B.ntouched = 0;
+    B.touched_lost = 0;
+    while ((rc = step_once(&B.all_st, SQL_FREE_ALL, -1)) == NB_ROW) {
+        on_row_change(NULL, SQLITE_UPDATE, "main", "nb_blobs", sqlite3_column_int64(B.all_st, 0));
+        if (B.touched_lost) {
+            rc = NB_ENOMEM;
+            break;
+        }
+    }
+    sqlite3_reset(B.all_st);
+    return rc;
+}
 
 int
 nb_blob_precommit(void)
@@ -141,35 +217,18 @@ nb_blob_precommit(void)
     /* No table, no blob: in memory, nothing has stored one yet. */
     if (!B.have_table)
         return NB_OK;
-    if (!B.free_st &&
-        sqlite3_prepare_v3(B.db, SQL_FREE, -1, SQLITE_PREPARE_PERSISTENT, &B.free_st, NULL)) {
-        nb_error("blob: %s: %s", SQL_FREE, sqlite3_errmsg(B.db));
-        return NB_EIO;
-    }
-    int src, found = 0;
-    while ((src = sqlite3_step(B.free_st)) == SQLITE_ROW && !rc) {
-        const char *name = (const char *)sqlite3_column_text(B.free_st, 0);
-        found = 1;
-        if (name && sqlite3_column_int(B.free_st, 1))
-            rc = list_add(&B.doomed, name);
-    }
-    sqlite3_reset(B.free_st);
-    if (!rc && src != SQLITE_DONE && src != SQLITE_ROW) {
-        nb_error("blob: %s: %s", SQL_FREE, sqlite3_errmsg(B.db));
-        rc = NB_EIO;
-    }
-    /* Prepared once: preparing it for each overwrite of an object was 28 k
-     * instructions, 7 % of a 1 KiB PutObject. */
-    if (!rc && found && !B.del_st &&
-        sqlite3_prepare_v3(B.db, SQL_DELETE_FREE, -1, SQLITE_PREPARE_PERSISTENT, &B.del_st, NULL)) {
-        nb_error("blob: %s: %s", SQL_DELETE_FREE, sqlite3_errmsg(B.db));
-        rc = NB_EIO;
-    }
-    if (!rc && found) {
-        if (sqlite3_step(B.del_st) != SQLITE_DONE) {
-            nb_error("blob: %s: %s", SQL_DELETE_FREE, sqlite3_errmsg(B.db));
+    if (B.touched_lost)
+        rc = touch_all_free();
+    for (size_t i = 0; !rc && i < B.ntouched; i++) {
+        int found = step_once(&B.free_st, SQL_FREE_ONE, B.touched[i]);
+        if (found == NB_ROW && sqlite3_column_int(B.free_st, 1)) {
+            const char *name = (const char *)sqlite3_column_text(B.free_st, 0);
+            rc = name ? list_add(&B.doomed, name) : NB_ENOMEM;
+        } else if (found == NB_EIO)
             rc = NB_EIO;
-        }
+        sqlite3_reset(B.free_st);
+        if (!rc && found == NB_ROW && step_once(&B.del_st, SQL_DELETE_FREE, B.touched[i]))
+            rc = NB_EIO;
         sqlite3_reset(B.del_st);
     }
     if (!rc && B.dir_dirty && B.durable) {
@@ -200,6 +259,8 @@ nb_blob_txn_end(int committed)
         unlink_name(gone->v[i]);
     list_clear(&B.made);
     list_clear(&B.doomed);
+    B.ntouched = 0;
+    B.touched_lost = 0;
     B.dir_dirty = 0;
 }
 
@@ -246,6 +307,7 @@ nb_blob_open(void *sqlite_db, const char *dir)
 {
     char p[4096];
     B.db = sqlite_db;
+    sqlite3_update_hook(B.db, on_row_change, NULL);
     if (dir) {
         if (snprintf(p, sizeof(p), "%s/blobs", dir) >= (int)sizeof(p))
             return NB_EINVAL;
@@ -271,7 +333,6 @@ nb_blob_open(void *sqlite_db, const char *dir)
     if (B.durable) {
         if (nb_blob_make_table())
             return NB_EIO;
-        run1(SQL_DELETE_FREE, "", NULL);
         sweep(B.dir, known);
     }
     return NB_OK;
@@ -292,10 +353,16 @@ nb_blob_close(void)
     B.have_table = 0;
     list_free(&B.made);
     list_free(&B.doomed);
+    nb_free(B.touched);
+    B.touched = NULL;
+    B.ntouched = B.touched_cap = 0;
+    B.touched_lost = 0;
     sqlite3_finalize(B.free_st);
     B.free_st = NULL;
     sqlite3_finalize(B.del_st);
     B.del_st = NULL;
+    sqlite3_finalize(B.all_st);
+    B.all_st = NULL;
     if (!B.dir)
         return;
     if (B.temporary) {

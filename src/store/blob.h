@@ -8,12 +8,13 @@
  *
  * References are counted by the service's own triggers, which add one to
  * nb_blobs.refs when a row naming a blob is inserted and take one off
- * when it is deleted (see S3's schema). A blob
- * that no row names when its transaction commits is removed, its file
- * unlinked after the commit; a blob made by a transaction that rolls back
- * is removed with it. So a copy shares its source's blob, and no delete
- * path can leak a file. Start-up removes files no row names (a crash
- * between writing a file and committing its row).
+ * when it is deleted (see S3's schema). A blob that no row names when its
+ * transaction commits is removed, its file unlinked after the commit (an
+ * SQLite update hook, which this module owns, lists the nb_blobs rows a
+ * transaction touches); a blob made by a transaction that rolls back is
+ * removed with it. So a copy shares its source's blob, and no delete path
+ * can leak a file. Start-up removes files no row names (a crash between
+ * writing a file and committing its row).
  *
  * Request bodies too large to keep in memory are spooled by the server
  * into the blob folder's tmp/ (nb_blob_spool_open): a blob made from such

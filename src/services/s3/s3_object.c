@@ -120,20 +120,38 @@ exec3(nb_call *call, const char *sql, const char *a, const char *b, const char *
     return nb_step(st) == NB_DONE ? NB_OK : NB_EINTERNAL;
 }
 
+/* Writes o as the latest version of its key. Versions are listed newest
+ * first by rowid, so a version that exists (the "null" one, overwritten
+ * while versioning is off or suspended) and is not the latest is deleted
+ * and inserted anew; the latest one is updated in place, which leaves the
+ * table's two indexes alone: an overwrite writes one page of s3_objects
+ * instead of three. */
 int
 s3_store_object(nb_call *call, const s3_bucket *b, const s3_object *o)
 {
-    int rc = exec3(call, "DELETE FROM s3_objects WHERE bucket = ? AND key = ? AND version_id = ?",
+    int rc = exec3(call,
+                   "DELETE FROM s3_objects"
+                   " WHERE bucket = ? AND key = ? AND version_id = ? AND latest = 0",
                    b->name, o->key, o->version_id);
     rc = rc ? rc
-            : exec3(call, "UPDATE s3_objects SET latest = 0 WHERE bucket = ? AND key = ?", b->name,
-                    o->key, NULL);
+            : exec3(call,
+                    "UPDATE s3_objects SET latest = 0"
+                    " WHERE bucket = ? AND key = ? AND version_id <> ? AND latest = 1",
+                    b->name, o->key, o->version_id);
     if (rc)
         return rc;
     nb_stmt *st = nb_sql(call, "INSERT INTO s3_objects (account, region, bucket, key, version_id,"
                                " latest, delete_marker, blob, size, etag, modified, attrs,"
                                " ck_algo, ck_value, ck_type, parts, tags, acl) VALUES (?, ?, ?,"
-                               " ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                               " ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                               " ON CONFLICT (bucket, key, version_id) DO UPDATE SET"
+                               " account = excluded.account, region = excluded.region,"
+                               " delete_marker = excluded.delete_marker, blob = excluded.blob,"
+                               " size = excluded.size, etag = excluded.etag,"
+                               " modified = excluded.modified, attrs = excluded.attrs,"
+                               " ck_algo = excluded.ck_algo, ck_value = excluded.ck_value,"
+                               " ck_type = excluded.ck_type, parts = excluded.parts,"
+                               " tags = excluded.tags, acl = excluded.acl");
     if (!st)
         return NB_EINTERNAL;
     nb_bind_text(st, 1, b->account);

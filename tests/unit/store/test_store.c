@@ -16,10 +16,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "core/arena.h"
 #include "core/call.h"
+#include "core/value.h"
 #include "core/log.h"
 #include "core/mem.h"
 #include "core/service.h"
+#include "store/blob.h"
 #include "store/store.h"
 #include "t.h"
 
@@ -488,6 +491,86 @@ test_disk(void)
     rmdir(top);
 }
 
+/* Puts a small blob of text in the call's transaction; its name. */
+static const char *
+put_blob(nb_call *call, const char *text)
+{
+    const char *name = NULL;
+    nb_value *v = nb_value_blob(call->arena, text, strlen(text));
+    return v && nb_blob_put(call, v, &name) == NB_OK ? name : NULL;
+}
+
+/* Runs sql (one text parameter, may be NULL) in the call. */
+static int
+run_named(nb_call *call, const char *sql, const char *name)
+{
+    nb_stmt *st = nb_sql(call, sql);
+    if (!st)
+        return NB_EIO;
+    if (name)
+        nb_bind_text(st, 1, name);
+    return nb_step(st) == NB_DONE ? NB_OK : NB_EIO;
+}
+
+static const char SQL_REF[] = "INSERT INTO blobref_rows (blob) VALUES (?)";
+static const char SQL_UNREF[] = "DELETE FROM blobref_rows WHERE blob = ?";
+static const char SQL_UNREF_ALL[] = "DELETE FROM blobref_rows WHERE blob <> ?";
+
+/* Blob references as a service keeps them (S3's triggers): a blob no row
+ * names when its transaction commits is deleted; one that a row names
+ * stays. The blob module finds them among the rows the transaction
+ * touched, or, if it ran out of memory listing those, by a scan. */
+static void
+test_blob_refs(void)
+{
+    nb_call call = {.arena = nb_arena_new(0), .request_id = "blobs"};
+    t_inteq(open_store(NULL), NB_OK, "open for blob references");
+    t_inteq(nb_store_exec("CREATE TABLE blobref_rows (blob TEXT);"
+                          "CREATE TRIGGER blobref_new AFTER INSERT ON blobref_rows BEGIN"
+                          " UPDATE nb_blobs SET refs = refs + 1 WHERE name = new.blob; END;"
+                          "CREATE TRIGGER blobref_gone AFTER DELETE ON blobref_rows BEGIN"
+                          " UPDATE nb_blobs SET refs = refs - 1 WHERE name = old.blob; END;"),
+            NB_OK, "a table whose rows name blobs");
+
+    const char *x = put_blob(&call, "x");
+    t_ok(x && run_named(&call, SQL_REF, x) == NB_OK, "blob x, named by a row");
+    t_ok(put_blob(&call, "y") != NULL, "blob y, named by none");
+    t_inteq(nb_store_commit(&call), NB_OK, "commit");
+    t_inteq(count_sql("SELECT count(*) FROM nb_blobs"), 1, "y is gone at the commit, x stays");
+    t_inteq(count_sql("SELECT refs FROM nb_blobs"), 1, "x has one reference");
+
+    const char *z = put_blob(&call, "z");
+    t_ok(z && run_named(&call, SQL_REF, z) == NB_OK && run_named(&call, SQL_UNREF, x) == NB_OK,
+         "an overwrite: z named, x no longer");
+    t_inteq(nb_store_commit(&call), NB_OK, "commit");
+    t_inteq(count_sql("SELECT count(*) FROM nb_blobs WHERE refs = 1"), 1, "z stays");
+    t_inteq(count_sql("SELECT count(*) FROM nb_blobs"), 1, "x is gone");
+
+    /* More rows than the list holds so far (16), with its growth made to
+     * fail: the commit scans for the blobs at zero instead. */
+    char text[16];
+    int ok = 1;
+    for (int i = 0; i < 40 && ok; i++) {
+        snprintf(text, sizeof(text), "b%d", i);
+        const char *b = put_blob(&call, text);
+        ok = b && run_named(&call, SQL_REF, b) == NB_OK;
+        if (ok && i % 10 == 9) /* ten at a time: the list stays at 16 */
+            ok = nb_store_commit(&call) == NB_OK;
+    }
+    t_ok(ok, "40 more blobs, each named");
+    t_inteq(count_sql("SELECT count(*) FROM nb_blobs"), 41, "41 blobs");
+    /* Prepared (and its transaction begun) by a run that matches no row
+     * (blob <> NULL), so that the next allocation is the list's growth. */
+    t_ok(run_named(&call, SQL_UNREF_ALL, NULL) == NB_OK, "the statement, once");
+    nb_mem_fail_at(1);
+    t_ok(run_named(&call, SQL_UNREF_ALL, z) == NB_OK, "40 rows unnamed in one statement");
+    nb_mem_fail_at(0);
+    t_inteq(nb_store_commit(&call), NB_OK, "commit");
+    t_inteq(count_sql("SELECT count(*) FROM nb_blobs"), 1, "the 40 are gone, z stays");
+    nb_store_close();
+    nb_arena_free(call.arena);
+}
+
 /* A data dir from before S3 bodies were streamed (2026-12-03) kept bodies
  * in a BLOB column; reopening it moves them into blobs, one reference
  * each, so reads and deletes see them as any blob. Only when the real S3
@@ -562,6 +645,7 @@ main(void)
     nb_store_close();
     test_lazy_schema();
     test_disk();
+    test_blob_refs();
     test_s3_upgrade();
     return t_done();
 }
