@@ -54,7 +54,8 @@ $(B)/asan/obj/%.o: %.c $(HDRS)
 # stand-ins, so GnuTLS is never loaded: start-up and idle memory halve.
 # docs/ARCHITECTURE.md ("Who owns what") says why. `make LINK=dynamic`
 # links the shared libraries instead, as the sanitizer, unit and fuzz
-# builds always do.
+# builds always do. It also routes libmicrohttpd's setsockopt() calls to
+# server.c's __wrap_setsockopt, which leaves sockets uncorked (server.h).
 LINK ?= static
 MHD_A := $(shell pkg-config --variable=libdir libmicrohttpd 2>/dev/null)/libmicrohttpd.a
 ifeq ($(wildcard $(MHD_A)),)
@@ -65,6 +66,7 @@ NO_TLS = $(shell nm -u $(MHD_A) 2>/dev/null | awk '$$1 == "U" && $$2 ~ /^gnutls_
 TLS_INIT := gnutls_global_init gnutls_global_deinit
 NIMBUS_LIBS = $(foreach f,$(filter-out $(TLS_INIT),$(NO_TLS)),-Wl,--defsym=$(f)=nb_server_no_tls) \
                $(foreach f,$(filter $(TLS_INIT),$(NO_TLS)),-Wl,--defsym=$(f)=nb_server_no_tls_init) \
+               -Wl,--wrap=setsockopt \
                -Wl,-Bstatic -lmicrohttpd -ljansson -lsqlite3 -lcrypto -lz -Wl,-Bdynamic \
                -lm -ldl -pthread
 else

@@ -23,6 +23,8 @@
 #include <errno.h>
 #include <microhttpd.h>
 #include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -585,4 +587,20 @@ int
 nb_server_no_tls_init(void)
 {
     return 0;
+}
+
+/* Defined by the linker when it wraps setsockopt; absent otherwise, when
+ * nothing calls __wrap_setsockopt but a test. */
+extern int __real_setsockopt(int fd, int level, int name, const void *val, socklen_t len)
+    __attribute__((weak));
+
+int
+__wrap_setsockopt(int fd, int level, int name, const void *val, socklen_t len)
+{
+    int on = val && len >= (socklen_t)sizeof(int) && *(const int *)val != 0;
+    if (level == IPPROTO_TCP && name == TCP_CORK && on)
+        return 0;
+    if (__real_setsockopt)
+        return __real_setsockopt(fd, level, name, val, len);
+    return setsockopt(fd, level, name, val, len);
 }

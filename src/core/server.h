@@ -7,6 +7,8 @@
 #ifndef NB_SERVER_H
 #define NB_SERVER_H
 
+#include <sys/socket.h>
+
 #include "nb.h"
 
 /* Listens on host:port (port 0: any free port). *bound receives the port
@@ -21,5 +23,14 @@ void nb_server_stop(void);
  * exits, and does nothing. */
 void nb_server_no_tls(void);
 int nb_server_no_tls_init(void);
+
+/* What build/nimbus (LINK=static, -Wl,--wrap=setsockopt) routes
+ * libmicrohttpd's setsockopt() calls to. Turning TCP_CORK on is answered
+ * with success and not done: MHD corks the socket around each sendfile()
+ * of a file response, and on loopback a corked sendfile of a 1 MiB body
+ * cost the server about three times the CPU of an uncorked one (bench/
+ * README.md, 2026-12-03). Uncorked, with TCP_NODELAY on, each piece goes
+ * out as it is written; nothing else changes. Every other option is set. */
+int __wrap_setsockopt(int fd, int level, int name, const void *val, socklen_t len);
 
 #endif
