@@ -55,6 +55,9 @@ for server in $SERVERS; do
             script=bench/s3_put.lua
             [ "$op" = GetObject ] && script=bench/s3_get.lua
             for conns in 1 16; do
+                # The kernel's writeback of the last phase's files (1 MiB
+                # PUTs write GiBs) is done before the next phase starts.
+                sync
                 bench_wrk "S3 $op $(label "$size") [$server]" "$conns" "$script"
                 T_CPU[$server,$op,$size,$conns]=$CPU_US
                 T_P99[$server,$op,$size,$conns]=$P99
