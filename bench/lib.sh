@@ -13,8 +13,14 @@
 #                                and waits until PORT accepts connections
 #   bench_wrk NAME CONNS SCRIPT  one wrk phase of $DUR seconds against PORT,
 #                                measuring the server PID; also sets RPS,
-#                                P50, P99 (as wrk prints them) and CPU_US
+#                                P50, P99 (as wrk prints them), CPU_US
 #                                (server CPU per request, microseconds)
+#                                and MACHINE_US (the whole machine's busy
+#                                CPU per request from /proc/stat: server,
+#                                wrk and the kernel's work for both; on
+#                                loopback the kernel charges a transfer to
+#                                whichever side is running, so for large
+#                                bodies this is the fairer figure)
 #   bench_stop                   stop the server PID
 
 BIN=${NIMBUS:-build/nimbus}
@@ -63,14 +69,18 @@ bench_stop() {
 }
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$PID/stat"; }
+# user + nice + system + irq + softirq of all CPUs, in ticks
+machine_ticks() { awk '$1 == "cpu" {print $2 + $3 + $4 + $7 + $8}' /proc/stat; }
 
 bench_wrk() {
-    local name=$1 conns=$2 script=$3 threads=1 before after out reqs
+    local name=$1 conns=$2 script=$3 threads=1 before after mbefore mafter out reqs
     [ "$conns" -gt 1 ] && threads=2
     echo "== $name, $conns connection(s), ${DUR}s"
     before=$(cpu_ticks)
+    mbefore=$(machine_ticks)
     out=$(wrk -t"$threads" -c"$conns" -d"${DUR}s" --latency -s "$script" "http://127.0.0.1:$PORT/")
     after=$(cpu_ticks)
+    mafter=$(machine_ticks)
     reqs=$(echo "$out" | awk '/requests in/ {print $1}')
     echo "$out" | grep -E 'Requests/sec|50%|99%|Non-2xx|^ *[a-z]+:' || true
     RPS=$(echo "$out" | awk '/Requests\/sec/ {printf "%.0f", $2}')
@@ -78,5 +88,7 @@ bench_wrk() {
     P99=$(echo "$out" | awk '$1 == "99%" {print $2}')
     CPU_US=$(awk -v t=$((after - before)) -v hz="$HZ" -v n="$reqs" \
         'BEGIN { if (n > 0) printf "%.2f", t / hz / n * 1e6; else print "-" }')
-    echo "server CPU per request: $CPU_US us"
+    MACHINE_US=$(awk -v t=$((mafter - mbefore)) -v hz="$HZ" -v n="$reqs" \
+        'BEGIN { if (n > 0) printf "%.2f", t / hz / n * 1e6; else print "-" }')
+    echo "server CPU per request: $CPU_US us (whole machine: $MACHINE_US us)"
 }

@@ -29,10 +29,11 @@ s3curl() { # METHOD PATH [curl args...]: prints the status
 
 tmp=$(mktemp -d)
 trap 'bench_cleanup; rm -rf "$tmp"' EXIT
-declare -A T_CPU T_P99
+declare -A T_CPU T_P99 T_MACH
 SIZES="1024 1048576"
 SERVERS="nimbus-memory nimbus-disk s3rver"
 label() { [ "$1" = 1024 ] && echo "1 KiB" || echo "1 MiB"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1fx", a / b; else print "-" }'; }
 
 for server in $SERVERS; do
     case $server in
@@ -61,6 +62,7 @@ for server in $SERVERS; do
                 bench_wrk "S3 $op $(label "$size") [$server]" "$conns" "$script"
                 T_CPU[$server,$op,$size,$conns]=$CPU_US
                 T_P99[$server,$op,$size,$conns]=$P99
+                T_MACH[$server,$op,$size,$conns]=$MACHINE_US
             done
         done
     done
@@ -83,8 +85,23 @@ for size in $SIZES; do
                 "${T_CPU[nimbus-memory,$k]} / ${T_P99[nimbus-memory,$k]}" \
                 "${T_CPU[nimbus-disk,$k]} / ${T_P99[nimbus-disk,$k]}" \
                 "${T_CPU[s3rver,$k]} / ${T_P99[s3rver,$k]}" \
-                "$(awk -v a="${T_CPU[s3rver,$k]}" -v b="${T_CPU[nimbus-memory,$k]}" 'BEGIN { if (b > 0) printf "%.1fx", a / b; else print "-" }')" \
-                "$(awk -v a="${T_CPU[s3rver,$k]}" -v b="${T_CPU[nimbus-disk,$k]}" 'BEGIN { if (b > 0) printf "%.1fx", a / b; else print "-" }')"
+                "$(ratio "${T_CPU[s3rver,$k]}" "${T_CPU[nimbus-memory,$k]}")" \
+                "$(ratio "${T_CPU[s3rver,$k]}" "${T_CPU[nimbus-disk,$k]}")"
+        done
+    done
+done
+
+echo "#### side by side: the whole machine's CPU per request (us: server, wrk and kernel)"
+printf '%-24s %-5s %14s %14s %14s %9s %9s\n' phase conns nimbus-memory nimbus-disk s3rver \
+    's3rver/mem' 's3rver/disk'
+for size in $SIZES; do
+    for op in PutObject GetObject; do
+        for conns in 1 16; do
+            k="$op,$size,$conns"
+            printf '%-24s %-5s %14s %14s %14s %9s %9s\n' "$op $(label "$size")" "$conns" \
+                "${T_MACH[nimbus-memory,$k]}" "${T_MACH[nimbus-disk,$k]}" "${T_MACH[s3rver,$k]}" \
+                "$(ratio "${T_MACH[s3rver,$k]}" "${T_MACH[nimbus-memory,$k]}")" \
+                "$(ratio "${T_MACH[s3rver,$k]}" "${T_MACH[nimbus-disk,$k]}")"
         done
     done
 done
