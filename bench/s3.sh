@@ -29,7 +29,7 @@ s3curl() { # METHOD PATH [curl args...]: prints the status
 
 tmp=$(mktemp -d)
 trap 'bench_cleanup; rm -rf "$tmp"' EXIT
-declare -A T_CPU T_P99 T_MACH
+declare -A T_CPU T_P99 T_MACH T_NONE
 SIZES="1024 1048576"
 SERVERS="nimbus-memory nimbus-disk s3rver"
 label() { [ "$1" = 1024 ] && echo "1 KiB" || echo "1 MiB"; }
@@ -74,34 +74,29 @@ for server in $SERVERS; do
     bench_stop
 done
 
-echo "#### side by side: server CPU per request (us) and p99"
-printf '%-24s %-5s %20s %20s %20s %9s %9s\n' phase conns nimbus-memory nimbus-disk s3rver \
-    's3rver/mem' 's3rver/disk'
-for size in $SIZES; do
-    for op in PutObject GetObject; do
-        for conns in 1 16; do
-            k="$op,$size,$conns"
-            printf '%-24s %-5s %20s %20s %20s %9s %9s\n' "$op $(label "$size")" "$conns" \
-                "${T_CPU[nimbus-memory,$k]} / ${T_P99[nimbus-memory,$k]}" \
-                "${T_CPU[nimbus-disk,$k]} / ${T_P99[nimbus-disk,$k]}" \
-                "${T_CPU[s3rver,$k]} / ${T_P99[s3rver,$k]}" \
-                "$(ratio "${T_CPU[s3rver,$k]}" "${T_CPU[nimbus-memory,$k]}")" \
-                "$(ratio "${T_CPU[s3rver,$k]}" "${T_CPU[nimbus-disk,$k]}")"
+# side_by_side TITLE FIGURES [P99S]: per phase, each server's figure from
+# the array named FIGURES (with its p99 from P99S when given), and
+# s3rver's figure over each nimbus's.
+side_by_side() {
+    local -n fig=$2
+    local -n p99=${3:-T_NONE}
+    local size op conns k s cells
+    echo "#### side by side: $1"
+    printf '%-24s %-5s %20s %20s %20s %9s %9s\n' phase conns $SERVERS 's3rver/mem' 's3rver/disk'
+    for size in $SIZES; do
+        for op in PutObject GetObject; do
+            for conns in 1 16; do
+                k="$op,$size,$conns"
+                cells=()
+                for s in $SERVERS; do
+                    cells+=("${fig[$s,$k]}${3:+ / ${p99[$s,$k]}}")
+                done
+                printf '%-24s %-5s %20s %20s %20s %9s %9s\n' "$op $(label "$size")" "$conns" \
+                    "${cells[@]}" "$(ratio "${fig[s3rver,$k]}" "${fig[nimbus-memory,$k]}")" \
+                    "$(ratio "${fig[s3rver,$k]}" "${fig[nimbus-disk,$k]}")"
+            done
         done
     done
-done
-
-echo "#### side by side: the whole machine's CPU per request (us: server, wrk and kernel)"
-printf '%-24s %-5s %14s %14s %14s %9s %9s\n' phase conns nimbus-memory nimbus-disk s3rver \
-    's3rver/mem' 's3rver/disk'
-for size in $SIZES; do
-    for op in PutObject GetObject; do
-        for conns in 1 16; do
-            k="$op,$size,$conns"
-            printf '%-24s %-5s %14s %14s %14s %9s %9s\n' "$op $(label "$size")" "$conns" \
-                "${T_MACH[nimbus-memory,$k]}" "${T_MACH[nimbus-disk,$k]}" "${T_MACH[s3rver,$k]}" \
-                "$(ratio "${T_MACH[s3rver,$k]}" "${T_MACH[nimbus-memory,$k]}")" \
-                "$(ratio "${T_MACH[s3rver,$k]}" "${T_MACH[nimbus-disk,$k]}")"
-        done
-    done
-done
+}
+side_by_side "server CPU per request (us) and p99" T_CPU T_P99
+side_by_side "the whole machine's CPU per request (us: server, wrk and kernel)" T_MACH
