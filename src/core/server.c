@@ -49,6 +49,7 @@ typedef struct conn_state {
     nb_buf body;                     /* request body in memory, up to NB_SPOOL_MIN */
     int spool_fd;                    /* the body's spool file once larger, else -1 */
     char *spool_path;                /* its path (malloc'ed), unlinked at the end */
+    uint64_t spool_started;          /* bytes of it handed to writeback (nb_blob_spool_grew) */
     uint64_t received;               /* body bytes (decoded) so far */
     nb_chunked *chunk;               /* decoder of an aws-chunked body, or NULL */
     nb_http_req *req;                /* the request view, once headers are in */
@@ -283,7 +284,9 @@ body_add(void *ud, const char *p, size_t n)
     if (write_all(cs->spool_fd, p, n)) {
         nb_error("cannot spool a request body to %s: %s", cs->spool_path, strerror(errno));
         cs->spool_failed = 1;
+        return 0;
     }
+    nb_blob_spool_grew(cs->spool_fd, cs->received, &cs->spool_started);
     return 0;
 }
 

@@ -338,6 +338,17 @@ nb_blob_open(void *sqlite_db, const char *dir)
     return NB_OK;
 }
 
+void
+nb_blob_spool_grew(int fd, uint64_t size, uint64_t *started)
+{
+    if (!B.durable || size < *started + NB_BLOB_WRITEBACK)
+        return;
+    /* A failure only leaves more for the fsync to do. */
+    if (sync_file_range(fd, (off_t)*started, (off_t)(size - *started), SYNC_FILE_RANGE_WRITE))
+        nb_debug("blob: sync_file_range: %s", strerror(errno));
+    *started = size;
+}
+
 int
 nb_blob_make_table(void)
 {

@@ -491,6 +491,38 @@ test_disk(void)
     rmdir(top);
 }
 
+/* A spool file's writeback starts each NB_BLOB_WRITEBACK bytes, and only
+ * with --data-dir (in memory nothing is made durable). */
+static void
+test_spool_writeback(void)
+{
+    char top[] = "/tmp/nb_store_XXXXXX";
+    char *path = NULL;
+    uint64_t started = 0;
+    t_ok(mkdtemp(top) != NULL, "mkdtemp");
+    for (int disk = 0; disk <= 1; disk++) {
+        t_inteq(open_store(disk ? top : NULL), NB_OK, disk ? "on disk" : "in memory");
+        int fd = nb_blob_spool_open(&path);
+        t_ok(fd >= 0 && ftruncate(fd, 2 * NB_BLOB_WRITEBACK) == 0, "a spool file of 16 MiB");
+        started = 0;
+        nb_blob_spool_grew(fd, NB_BLOB_WRITEBACK - 1, &started);
+        t_inteq(started, 0, "less than a step: nothing handed over");
+        nb_blob_spool_grew(fd, NB_BLOB_WRITEBACK + 5, &started);
+        t_inteq(started, disk ? NB_BLOB_WRITEBACK + 5 : 0,
+                disk ? "a step: handed over up to the end" : "in memory: never");
+        nb_blob_spool_grew(fd, 2 * NB_BLOB_WRITEBACK, &started);
+        t_inteq(started, disk ? NB_BLOB_WRITEBACK + 5 : 0, "less than a step since: kept");
+        if (fd >= 0)
+            close(fd);
+        if (path)
+            unlink(path);
+        nb_free(path);
+        path = NULL;
+        nb_store_close();
+    }
+    remove_dir(top, top);
+}
+
 /* Puts a small blob of text in the call's transaction; its name. */
 static const char *
 put_blob(nb_call *call, const char *text)
@@ -646,6 +678,7 @@ main(void)
     test_lazy_schema();
     test_disk();
     test_blob_refs();
+    test_spool_writeback();
     test_s3_upgrade();
     return t_done();
 }
