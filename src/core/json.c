@@ -329,9 +329,6 @@ fail(nb_jw *w, int rc)
     return w->rc;
 }
 
-/* Appends n bytes. A Query's reply of 100 items is some 10,000 of these
- * calls, most of one to three bytes: when the buffer has room (and the
- * bound allows them, as nb_buf_add checks) they are copied in place. */
 /* Whether n bytes and the NUL after them fit in b as it is, within its
  * bound. */
 static inline int
@@ -340,6 +337,9 @@ fits(const nb_buf *b, size_t n)
     return n < b->cap - b->len && n <= b->max - b->len;
 }
 
+/* Appends n bytes. A Query's reply of 100 items is some 10,000 of these
+ * calls, most of one to three bytes: when the buffer has room (and the
+ * bound allows them, as nb_buf_add checks) they are copied in place. */
 static inline int
 add(nb_jw *w, const void *p, size_t n)
 {

@@ -138,17 +138,11 @@ run1(const char *sql, const char *name, int64_t *out)
     return ok ? NB_OK : NB_EIO;
 }
 
-/* sqlite3_update_hook: lists the nb_blobs rows the transaction inserts
- * or updates (a reference taken off is an update). It must not touch the
- * connection, so it only notes the rowid; a repeat of the last one is
- * not noted twice. */
+/* Notes nb_blobs row rowid as touched by the transaction; a repeat of
+ * the last one is not noted twice. Out of memory, sets touched_lost. */
 static void
-on_row_change(void *ud, int op, const char *dbname, const char *table, sqlite3_int64 rowid)
+touch(int64_t rowid)
 {
-    (void)ud;
-    (void)dbname;
-    if (op == SQLITE_DELETE || strcmp(table, "nb_blobs") != 0)
-        return;
     if (B.ntouched && B.touched[B.ntouched - 1] == rowid)
         return;
     if (B.ntouched == B.touched_cap) {
@@ -162,6 +156,18 @@ on_row_change(void *ud, int op, const char *dbname, const char *table, sqlite3_i
         B.touched_cap = cap;
     }
     B.touched[B.ntouched++] = rowid;
+}
+
+/* sqlite3_update_hook: lists the nb_blobs rows the transaction inserts
+ * or updates (a reference taken off is an update). It must not touch the
+ * connection, so it only notes the rowid. */
+static void
+on_row_change(void *ud, int op, const char *dbname, const char *table, sqlite3_int64 rowid)
+{
+    (void)ud;
+    (void)dbname;
+    if (op != SQLITE_DELETE && strcmp(table, "nb_blobs") == 0)
+        touch(rowid);
 }
 
 /* Blobs no row names among those the transaction touched: those it made
@@ -200,7 +206,7 @@ touch_all_free(void)
     B.ntouched = 0;
     B.touched_lost = 0;
     while ((rc = step_once(&B.all_st, SQL_FREE_ALL, -1)) == NB_ROW) {
-        on_row_change(NULL, SQLITE_UPDATE, "main", "nb_blobs", sqlite3_column_int64(B.all_st, 0));
+        touch(sqlite3_column_int64(B.all_st, 0));
         if (B.touched_lost) {
             rc = NB_ENOMEM;
             break;
